@@ -1,0 +1,75 @@
+# grassroots — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/grassroots
+SCALE ?= medium
+HOST ?= 127.0.0.1:8000
+VENDOR := src/grassroots/static/vendor
+
+.PHONY: run test install static chromium lint test-sqlite test-postgres bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages come from npm and are copied into static files: no CDN.
+$(VENDOR)/.copied: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts.min.js
+	touch $@
+
+static: $(VENDOR)/.copied
+
+run: install static
+	$(BIN)/grassroots migrate --noinput
+	$(BIN)/grassroots demo --scale $(SCALE)
+	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/)"
+	$(BIN)/grassroots runserver $(HOST)
+
+# Debian's chromium for the browser tests; never a downloaded browser.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "WARNING: could not install chromium; browser tests will be skipped"; \
+	else echo "NOTE: chromium is not installed and this is not root: run 'sudo apt-get install chromium' to run the browser tests."; fi
+
+lint: install
+	$(BIN)/ruff check src bench scripts
+
+test-sqlite: install static
+	env -u DATABASE_URL $(BIN)/python -m pytest -q
+
+test-postgres: install static
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== PostgreSQL at $(PG_URL): running the suite on PostgreSQL =="; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -m "not browser"; \
+	else echo "== SKIPPED PostgreSQL tests: no PostgreSQL answers at $(PG_URL) (set PG_URL to point elsewhere) =="; fi
+
+test: install static chromium lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+bench: install static
+	$(BIN)/python bench/locate.py
+
+messages: install
+	cd src/grassroots && ../../$(BIN)/grassroots makemessages -l en --no-obsolete && ../../$(BIN)/grassroots compilemessages -l en
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,65 @@
+"""Roles, what each may do, and how much personal data each sees (the masking policy)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.masking import Pattern
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    STREET_LEADER = "street_leader", _("街道领导")
+    STREET_STAFF = "street_staff", _("街道工作人员")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    DEPARTMENT = "department", _("部门人员")
+    RESIDENT = "resident", _("居民")
+
+
+class Perm(StrEnum):
+    VIEW_REGIONS = "areas.view"
+    IMPORT_REGIONS = "areas.import"
+    VIEW_REGISTRY = "registry.view"
+    EDIT_REGISTRY = "registry.edit"
+    EXPORT_REGISTRY = "registry.export"
+    REVEAL_PII = "registry.reveal"
+    MANAGE_ACCOUNTS = "accounts.manage"
+
+
+STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+
+PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.SYSTEM_ADMIN: frozenset(Perm),
+    Role.STREET_LEADER: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EXPORT_REGISTRY}),
+    Role.STREET_STAFF: frozenset(
+        {Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY}
+    ),
+    Role.COMMUNITY_STAFF: frozenset(
+        {Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY, Perm.REVEAL_PII}
+    ),
+    Role.GRID_WORKER: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.REVEAL_PII}),
+    Role.DEPARTMENT: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY}),
+    Role.RESIDENT: frozenset(),
+}
+
+# Who sees what by default. Those who serve residents face to face (grid, community) see names and phones;
+# the ID number is always partial in lists and pages, and revealing it in full is a separate audited act.
+F, P, H = Pattern.FULL, Pattern.PARTIAL, Pattern.HIDDEN
+MASKING: dict[Role, dict[str, Pattern]] = {
+    Role.SYSTEM_ADMIN: {"name": P, "phone": P, "id_number": P},
+    Role.STREET_LEADER: {"name": P, "phone": P, "id_number": P},
+    Role.STREET_STAFF: {"name": F, "phone": P, "id_number": P},
+    Role.COMMUNITY_STAFF: {"name": F, "phone": F, "id_number": P},
+    Role.GRID_WORKER: {"name": F, "phone": F, "id_number": P},
+    Role.DEPARTMENT: {"name": P, "phone": P, "id_number": P},
+    Role.RESIDENT: {"name": H, "phone": H, "id_number": H},
+}
+_RANK = {H: 0, P: 1, F: 2}
+
+
+def most_revealing(patterns: list[Pattern]) -> Pattern:
+    return max(patterns, key=_RANK.__getitem__, default=H)

@@ -1,0 +1,62 @@
+"""The JSON API under /api/v1/ (django-ninja, OpenAPI at /api/v1/docs). Routers live in each app."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth
+
+from grassroots.accounts.auth import ApiTokenAuth
+from grassroots.core.errors import DomainError, ErrorCode
+
+api = NinjaAPI(
+    title="grassroots API",
+    version="1",
+    description="基层智慧治理平台 JSON API. Authenticate with `Authorization: Bearer <token>` or a session.",
+    auth=[ApiTokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    body = {"code": str(ErrorCode.INVALID_INPUT), "message": "请求数据无效 / invalid request", "details": exc.errors}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError):
+    body = {"code": "unauthenticated", "message": "需要登录或有效的 API 令牌 / authentication required"}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    # e.g. "Cannot parse request body" for malformed JSON: keep ninja's status, use our error shape.
+    code = {404: ErrorCode.NOT_FOUND, 403: ErrorCode.PERMISSION_DENIED}.get(exc.status_code, ErrorCode.INVALID_INPUT)
+    return api.create_response(request, {"code": str(code), "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig):
+    return domain_error(request, DomainError(ErrorCode.PAYLOAD_TOO_LARGE))
+
+
+def _mount() -> None:
+    from grassroots.accounts.api import router as accounts_router
+    from grassroots.areas.api import router as areas_router
+    from grassroots.registry.api import router as registry_router
+
+    api.add_router("/regions", areas_router)
+    api.add_router("/registry", registry_router)
+    api.add_router("/accounts", accounts_router)
+
+
+_mount()

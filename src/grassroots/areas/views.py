@@ -1,0 +1,72 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import has_perm
+from grassroots.areas import services
+from grassroots.areas.models import Level
+from grassroots.registry.places import houses_for, legal_persons_for
+from grassroots.registry.queries import counts_by_child
+from grassroots.registry.services import persons_for
+
+
+@login_required
+def tree(request):
+    return render(request, "areas/tree.html", {"roots": services.root_regions_for(request.user)})
+
+
+@login_required
+def children(request, region_id: int):
+    region = services.get_region_for(request.user, region_id)
+    kids = services.regions_for(request.user).filter(parent=region).order_by("code")
+    return render(request, "areas/_children.html", {"region": region, "children": kids})
+
+
+def _counts(user, region):
+    return counts_by_child(region, persons_for(user), houses_for(user), legal_persons_for(user))
+
+
+@login_required
+def detail(request, region_id: int):
+    region = services.get_region_for(request.user, region_id)
+    rows = _counts(request.user, region)
+    values = {row["region"].pk: row["persons"] for row in rows}
+    context = {
+        "region": region, "rows": rows, "lineage": services.ancestors(region),
+        "child_level": min(region.level + 1, Level.GRID), "map_values": json.dumps(values),
+        "can_import": has_perm(request.user, Perm.IMPORT_REGIONS),
+    }
+    return render(request, "areas/detail.html", context)
+
+
+@login_required
+def counts(request, region_id: int):
+    region = services.get_region_for(request.user, region_id)
+    return render(request, "areas/_counts.html", {"region": region, "rows": _counts(request.user, region)})
+
+
+@login_required
+def import_geojson(request):
+    """Upload a GeoJSON FeatureCollection. Errors are listed per feature and nothing is written."""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择文件")
+        else:
+            report = services.import_regions(request.user, upload.read())
+            messages.success(request, f"导入完成：新增 {report['created']}，更新 {report['updated']}")
+            return redirect("areas:tree")
+    return render(request, "areas/import.html")
+
+
+@login_required
+def export_geojson(request, region_id: int):
+    region = services.get_region_for(request.user, region_id)
+    body = json.dumps(services.export_geojson(request.user, region), ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{region.code}.geojson"'
+    return response

@@ -1,0 +1,42 @@
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from grassroots.core.envfile import read_env, write_env
+
+
+def demo_passwords() -> tuple[str, str]:
+    """Admin and staff passwords for the demo, generated once into .env (never committed)."""
+    env = read_env(settings.ENV_FILE)
+    changed = False
+    for key in ("GRASSROOTS_DEMO_ADMIN_PASSWORD", "GRASSROOTS_DEMO_STAFF_PASSWORD"):
+        if key not in env:
+            env[key] = secrets.token_urlsafe(9)
+            changed = True
+    if changed:
+        write_env(settings.ENV_FILE, env)
+    return env["GRASSROOTS_DEMO_ADMIN_PASSWORD"], env["GRASSROOTS_DEMO_STAFF_PASSWORD"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo district (东城区; synthetic grids, houses and people labelled 演示数据). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["small", "medium", "large"], default="medium")
+        parser.add_argument("--seed", type=int, default=20261123)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, scale: str, seed: int, quiet: bool, **options):
+        from grassroots.demo.loader import load
+
+        admin_pw, staff_pw = demo_passwords()
+        try:
+            counts = load(scale, seed=seed, admin_password=admin_pw, staff_password=staff_pw,
+                          progress=(lambda msg: None) if quiet else self.stdout.write)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"演示数据 / demo ({scale}): {counts}"))
+        self.stdout.write(f"管理员 / admin login:  admin / {admin_pw}")
+        self.stdout.write(f"演示员工 / demo staff (same password {staff_pw}): qu_leader, jd001_leader, jd001_staff, "
+                          "sq<社区代码后6位>, wg<网格代码后9位> — see docs/demo.md")

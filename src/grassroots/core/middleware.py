@@ -1,0 +1,26 @@
+"""Render DomainErrors raised under pages as a page (or an htmx partial) with the right status."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.shortcuts import render
+
+from grassroots.core.errors import DomainError, ErrorCode
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            exception = DomainError(ErrorCode.PAYLOAD_TOO_LARGE)
+        if not isinstance(exception, DomainError):
+            return None
+        template = "core/error_partial.html" if getattr(request, "htmx", False) else "core/error.html"
+        return render(request, template, {"error": exception}, status=exception.status)

@@ -1,0 +1,116 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class PersonOut(Schema):
+    id: str = Field(..., description="编号（字符串，避免 JavaScript 大整数精度丢失）")
+    name: str | None
+    id_number: str | None
+    phone: str | None
+    sex: str
+    sex_label: str
+    birth_date: dt.date
+    residence: str
+    residence_label: str
+    region_id: int
+    grid: str
+    house_id: str | None
+    door_number: str | None
+    is_household_head: bool
+    tags: list[str]
+    is_demo: bool
+
+
+class PersonIn(Schema):
+    region_id: int
+    name: str = Field(..., min_length=1, max_length=40)
+    id_number: str = Field(..., min_length=15, max_length=20)
+    phone: str = Field("", max_length=20)
+    residence: str = "registered"
+    house_id: str | None = None
+    idempotency_key: str | None = Field(None, max_length=80)
+
+
+class RevealIn(Schema):
+    field: str
+    reason: str = Field(..., min_length=2, max_length=200)
+
+
+class RevealOut(Schema):
+    field: str
+    value: str | None
+
+
+class HouseOut(Schema):
+    id: str
+    door_number: str
+    road: str
+    number: str
+    building: str
+    unit: str
+    room: str
+    house_type: str
+    house_type_label: str
+    is_rental: bool
+    region_id: int
+    grid: str
+    lng: float | None
+    lat: float | None
+    tags: list[str]
+    is_demo: bool
+
+
+class HouseDetailOut(HouseOut):
+    residents: list[PersonOut]
+
+
+class HouseIn(Schema):
+    region_id: int
+    road: str = Field(..., min_length=1, max_length=60)
+    number: str = Field(..., min_length=1, max_length=20)
+    building: str = Field("", max_length=20)
+    unit: str = Field("", max_length=20)
+    room: str = Field("", max_length=20)
+    house_type: str = "residential"
+    is_rental: bool = False
+    lng: float | None = None
+    lat: float | None = None
+
+
+class LegalPersonOut(Schema):
+    id: str
+    uscc: str
+    name: str
+    address: str
+    industry: str
+    industry_label: str
+    region_id: int
+    grid: str
+    tags: list[str]
+    is_demo: bool
+
+
+class LegalPersonIn(Schema):
+    region_id: int
+    uscc: str = Field(..., min_length=18, max_length=18)
+    name: str = Field(..., min_length=1, max_length=120)
+    address: str = Field(..., min_length=1, max_length=200)
+    industry: str
+
+
+class TagIn(Schema):
+    tag: str
+    note: str = Field("", max_length=200)
+
+
+class RegionCountOut(Schema):
+    region_id: int
+    code: str
+    name: str
+    level: int
+    persons: int
+    houses: int
+    rentals: int
+    legal_persons: int
+    tagged_persons: int

@@ -1,0 +1,187 @@
+"""Registry verbs for people, households and tags. Houses and legal persons are in places.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
+
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_in_scope, scoped
+from grassroots.areas.models import Level, Region
+from grassroots.audit.events import AuditEvent
+from grassroots.audit.services import record
+from grassroots.core import crypto
+from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.registry.identifiers import normalise_phone, parse_id_number
+from grassroots.registry.models import House, Household, Person, Residence, Tag, Tagging, TagTarget
+
+MAX_LIST_AUDIT_IDS = 200
+
+
+def require_grid(region: Region) -> None:
+    if region.level != Level.GRID:
+        raise DomainError(ErrorCode.INVALID_INPUT, "人、房、法人必须登记到网格 / must be placed in a grid")
+
+
+def persons_for(actor, perm: Perm = Perm.VIEW_REGISTRY) -> QuerySet[Person]:
+    tags = Prefetch("taggings", queryset=Tagging.objects.select_related("tag"))
+    return scoped(Person.objects.all(), actor, perm).select_related("region", "house").prefetch_related(tags)
+
+
+@transaction.atomic
+def create_person(actor, *, region: Region, name: str, id_number: str, phone: str = "",
+                  residence: str = Residence.REGISTERED, house: House | None = None,
+                  household: Household | None = None, is_household_head: bool = False,
+                  is_demo: bool = False) -> Person:
+    """Register a person. Birth date and sex come from the ID number; the same ID cannot be registered twice."""
+    require_grid(region)
+    if actor is not None:
+        require_in_scope(actor, Perm.EDIT_REGISTRY, region.path)
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 40:
+        raise DomainError(ErrorCode.INVALID_INPUT, "姓名不能为空且不超过40字")
+    facts = parse_id_number(id_number)
+    if residence not in Residence.values:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的人口类型：{residence}")
+    if house is not None and house.region_id != region.pk:
+        raise DomainError(ErrorCode.INVALID_INPUT, "房屋不在该网格内 / house is in another grid")
+    person = Person(
+        region=region, name=name, id_number=facts.normalised, phone=normalise_phone(phone) if phone else "",
+        birth_date=facts.birth_date, sex=facts.sex, residence=residence, house=house, household=household,
+        is_household_head=is_household_head, is_demo=is_demo,
+    )
+    if Person.objects.filter(id_number_bidx=person.id_number_bidx).exists():
+        raise DomainError(ErrorCode.DUPLICATE, "该身份证号已登记 / this ID number is already registered")
+    try:
+        with transaction.atomic():
+            person.save(force_insert=True)
+    except IntegrityError:
+        raise DomainError(ErrorCode.DUPLICATE, "该身份证号已登记 / this ID number is already registered") from None
+    record(actor=actor, event=AuditEvent.PERSON_CREATED, target=person, extra={"region": region.code})
+    return person
+
+
+@transaction.atomic
+def update_person(actor, person: Person, *, phone: str | None = None, residence: str | None = None,
+                  house: House | None = None) -> Person:
+    require_in_scope(actor, Perm.EDIT_REGISTRY, person.region.path)
+    changed = []
+    if phone is not None:
+        person.phone = normalise_phone(phone) if phone else ""
+        changed.append("phone")
+    if residence is not None:
+        if residence not in Residence.values:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"未知的人口类型：{residence}")
+        person.residence = residence
+        changed.append("residence")
+    if house is not None:
+        if house.region_id != person.region_id:
+            raise DomainError(ErrorCode.INVALID_INPUT, "房屋不在该人员所在网格 / house is in another grid")
+        person.house = house
+        changed.append("house")
+    person.save()
+    # Field names only: the audit log must not become a second copy of the personal data.
+    record(actor=actor, event=AuditEvent.PERSON_UPDATED, target=person, extra={"fields": changed})
+    return person
+
+
+@transaction.atomic
+def get_person_for(actor, person_id: int) -> Person:
+    """Fetch one person for display and record the access; NotFound outside the actor's scope."""
+    person = persons_for(actor).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    record(actor=actor, event=AuditEvent.PERSON_VIEWED, target=person)
+    return person
+
+
+def record_listing(actor, persons: list[Person], *, filters: dict) -> None:
+    """A list of masked people is still an access to personal data: log who saw which rows."""
+    record(actor=actor, event=AuditEvent.PERSON_LISTED, target_type="registry.person",
+           extra={"filters": filters, "count": len(persons),
+                  "ids": [str(p.pk) for p in persons[:MAX_LIST_AUDIT_IDS]]})
+
+
+@transaction.atomic
+def reveal_person_field(actor, person: Person, *, field: str, reason: str) -> str:
+    """Show one field unmasked, for a stated reason. Only roles with REVEAL_PII over the person's grid."""
+    if field not in ("name", "id_number", "phone"):
+        raise DomainError(ErrorCode.INVALID_INPUT, f"未知字段：{field}")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError(ErrorCode.INVALID_INPUT, "查看完整信息必须填写事由 / a reason is required")
+    require_in_scope(actor, Perm.REVEAL_PII, person.region.path)
+    record(actor=actor, event=AuditEvent.PERSON_REVEALED, target=person,
+           extra={"field": field, "reason": reason[:200]})
+    return getattr(person, field)
+
+
+@transaction.atomic
+def find_persons(actor, *, id_number: str = "", phone: str = "", name: str = "") -> list[Person]:
+    """Exact lookup through the blind indexes; the query itself is never stored in plaintext."""
+    qs = persons_for(actor)
+    if id_number:
+        qs = qs.filter(id_number_bidx=crypto.blind_index(id_number, purpose="id_number"))
+    if phone:
+        qs = qs.filter(phone_bidx=crypto.blind_index(phone, purpose="phone"))
+    if name:
+        qs = qs.filter(name_bidx=crypto.blind_index(name, purpose="name"))
+    if not (id_number or phone or name):
+        raise DomainError(ErrorCode.INVALID_INPUT, "请提供身份证号、电话或姓名 / give an ID number, phone or name")
+    found = list(qs[:50])
+    record(actor=actor, event=AuditEvent.PERSON_SEARCHED, target_type="registry.person",
+           extra={"by": [k for k, v in (("id_number", id_number), ("phone", phone), ("name", name)) if v],
+                  "hits": [str(p.pk) for p in found]})
+    return found
+
+
+@transaction.atomic
+def create_household(actor, *, house: House, kind: str = Household.Kind.FAMILY, is_demo: bool = False) -> Household:
+    if actor is not None:
+        require_in_scope(actor, Perm.EDIT_REGISTRY, house.region.path)
+    household = Household.objects.create(house=house, kind=kind, is_demo=is_demo)
+    record(actor=actor, event=AuditEvent.HOUSEHOLD_CREATED, target=household)
+    return household
+
+
+def _target_path_and_kind(target) -> tuple[str, str]:
+    kinds = {Person: TagTarget.PERSON, House: TagTarget.HOUSE}
+    from grassroots.registry.models import LegalPerson
+
+    kinds[LegalPerson] = TagTarget.LEGAL_PERSON
+    return target.region.path, kinds[type(target)]
+
+
+@transaction.atomic
+def add_tag(actor, target, tag: Tag, *, note: str = "") -> Tagging:
+    path, kind = _target_path_and_kind(target)
+    if actor is not None:
+        require_in_scope(actor, Perm.EDIT_REGISTRY, path)
+    if tag.applies_to != kind:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"标签“{tag.name}”不适用于此类对象")
+    tagging, created = Tagging.objects.get_or_create(
+        tag=tag, **{kind: target}, defaults={"tagged_by": actor if getattr(actor, "pk", None) else None,
+                                            "note": note[:200]}
+    )
+    if created:
+        record(actor=actor, event=AuditEvent.TAG_ADDED, target=target, extra={"tag": tag.code})
+    return tagging
+
+
+@transaction.atomic
+def remove_tag(actor, target, tag: Tag) -> None:
+    path, kind = _target_path_and_kind(target)
+    require_in_scope(actor, Perm.EDIT_REGISTRY, path)
+    deleted, _ = Tagging.objects.filter(tag=tag, **{kind: target}).delete()
+    if deleted:
+        record(actor=actor, event=AuditEvent.TAG_REMOVED, target=target, extra={"tag": tag.code})
+
+
+def age_cutoff(years: int) -> dt.date:
+    today = dt.date.today()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)

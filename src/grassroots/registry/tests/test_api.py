@@ -1,0 +1,157 @@
+"""Role × scope × endpoint matrix for the registry API, and masking by role in its output."""
+
+import pytest
+
+from grassroots.conftest import valid_id
+from grassroots.registry.models import Person
+
+P1_ID = valid_id(seq="123")  # 110101198001011234 + check
+USERS = ["admin", "leader_s1", "staff_s1", "worker_c1", "grid_g1", "dept_d", "resident", "outsider"]
+
+# Who may read p1 (grid G1 in street S1) and p4 (grid G4 in street S2).
+READ_P1 = {"admin": 200, "leader_s1": 200, "staff_s1": 200, "worker_c1": 200, "grid_g1": 200, "dept_d": 200,
+           "resident": 404, "outsider": 404}
+READ_P4 = {"admin": 200, "leader_s1": 404, "staff_s1": 404, "worker_c1": 404, "grid_g1": 404, "dept_d": 200,
+           "resident": 404, "outsider": 200}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_reading_a_person_follows_scope(cast, api_client, username):
+    client = api_client.as_user(getattr(cast, username))
+    r1 = client.get(f"/api/v1/registry/persons/{cast.p1.pk}")
+    r4 = client.get(f"/api/v1/registry/persons/{cast.p4.pk}")
+    assert (r1.status_code, r4.status_code) == (READ_P1[username], READ_P4[username])
+    for r in (r1, r4):
+        if r.status_code == 404:
+            # Outside scope and nonexistent look the same: nothing leaks.
+            assert r.json()["code"] == "not_found" and "张" not in r.content.decode()
+
+
+MASKED_P1 = {
+    "admin": ("张**", "138****5678"),
+    "leader_s1": ("张**", "138****5678"),
+    "staff_s1": ("张三丰", "138****5678"),
+    "worker_c1": ("张三丰", "13812345678"),
+    "grid_g1": ("张三丰", "13812345678"),
+    "dept_d": ("张**", "138****5678"),
+}
+
+
+@pytest.mark.parametrize("username", list(MASKED_P1))
+def test_person_output_is_masked_by_role(cast, api_client, username):
+    body = api_client.as_user(getattr(cast, username)).get(f"/api/v1/registry/persons/{cast.p1.pk}").json()
+    assert (body["name"], body["phone"]) == MASKED_P1[username]
+    assert body["id_number"] == P1_ID[:6] + "********" + P1_ID[-4:]
+
+
+LIST_COUNTS = {"admin": 3, "leader_s1": 2, "staff_s1": 2, "worker_c1": 1, "grid_g1": 1, "dept_d": 3,
+               "resident": 0, "outsider": 1}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_person_lists_are_limited_to_the_subtree(cast, api_client, username):
+    body = api_client.as_user(getattr(cast, username)).get("/api/v1/registry/persons").json()
+    assert body["count"] == LIST_COUNTS[username]
+
+
+EXPORT = {"admin": 200, "leader_s1": 200, "staff_s1": 200, "worker_c1": 200, "grid_g1": 403, "dept_d": 403,
+          "resident": 403, "outsider": 200}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_export_needs_the_export_permission(cast, api_client, username):
+    response = api_client.as_user(getattr(cast, username)).get("/api/v1/registry/export/persons?fmt=csv")
+    assert response.status_code == EXPORT[username]
+    if response.status_code == 200:
+        text = response.content.decode("utf-8-sig")
+        assert P1_ID not in text
+        assert ("13812345678" in text) == (username == "worker_c1")
+
+
+CREATE_IN_G3 = {"admin": 201, "leader_s1": 403, "staff_s1": 201, "worker_c1": 404, "grid_g1": 404,
+                "dept_d": 403, "resident": 404, "outsider": 404}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_registering_a_person_follows_role_and_scope(cast, api_client, username):
+    payload = {"region_id": cast.G3.pk, "name": "赵六", "id_number": valid_id(seq="559"), "phone": "13500001111"}
+    response = api_client.as_user(getattr(cast, username)).post("/api/v1/registry/persons", payload)
+    assert response.status_code == CREATE_IN_G3[username]
+    assert Person.objects.count() == (4 if response.status_code == 201 else 3)
+
+
+def test_a_retried_registration_with_the_same_idempotency_key_creates_one_person(cast, api_client):
+    client = api_client.as_user(cast.staff_s1)
+    payload = {"region_id": cast.G3.pk, "name": "赵六", "id_number": valid_id(seq="559")}
+    first = client.post("/api/v1/registry/persons", payload, headers={"Idempotency-Key": "abc-1"})
+    again = client.post("/api/v1/registry/persons", payload, headers={"Idempotency-Key": "abc-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Person.objects.count() == 4
+    changed = client.post("/api/v1/registry/persons", {**payload, "name": "赵七"}, headers={"Idempotency-Key": "abc-1"})
+    assert changed.status_code == 409
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ("{not json", 400, "invalid_input"),
+    ('{"region_id": 1}', 422, "invalid_input"),
+])
+def test_malformed_bodies_get_a_clear_4xx(cast, api_client, body, status, code):
+    response = api_client.as_user(cast.staff_s1).post("/api/v1/registry/persons", body)
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert Person.objects.count() == 3
+
+
+def test_invalid_id_number_gets_400_with_the_reason(cast, api_client):
+    payload = {"region_id": cast.G3.pk, "name": "赵六", "id_number": "110101198001011230"}
+    response = api_client.as_user(cast.staff_s1).post("/api/v1/registry/persons", payload)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_id_number" and "校验码" in response.json()["message"]
+
+
+def test_unknown_ids_get_404(cast, api_client):
+    client = api_client.as_user(cast.admin)
+    assert client.get("/api/v1/registry/persons/999").status_code == 404
+    assert client.get("/api/v1/registry/houses/999").status_code == 404
+
+
+def test_house_lookup_by_door_number_shows_masked_residents(cast, api_client):
+    client = api_client.as_user(cast.leader_s1)
+    found = client.get("/api/v1/registry/houses?door=银杏胡同").json()
+    assert [h["door_number"] for h in found["items"]] == ["银杏胡同8号"]
+    detail = client.get(f"/api/v1/registry/houses/{found['items'][0]['id']}").json()
+    assert [(p["name"], p["phone"]) for p in detail["residents"]] == [("张**", "138****5678")]
+
+
+def test_counts_per_region_respect_scope(cast, api_client):
+    rows = api_client.as_user(cast.staff_s1).get(f"/api/v1/registry/counts?region={cast.S1.pk}").json()
+    assert {r["name"]: r["persons"] for r in rows} == {"一社区": 1, "二社区": 1}
+    rows = api_client.as_user(cast.admin).get(f"/api/v1/registry/counts?region={cast.D.pk}").json()
+    assert {r["name"]: (r["persons"], r["houses"], r["legal_persons"]) for r in rows} == {
+        "甲街道": (2, 1, 1), "乙街道": (1, 1, 0)}
+    assert api_client.as_user(cast.grid_g1).get(f"/api/v1/registry/counts?region={cast.S1.pk}").status_code == 404
+
+
+def test_reveal_through_the_api_is_audited(cast, api_client):
+    from grassroots.audit.models import AuditEntry
+
+    client = api_client.as_user(cast.grid_g1)
+    response = client.post(f"/api/v1/registry/persons/{cast.p1.pk}/reveal", {"field": "phone", "reason": "回访"})
+    assert response.json() == {"field": "phone", "value": "13812345678"}
+    assert AuditEntry.objects.filter(actor=cast.grid_g1, extra__field="phone").exists()
+    denied = api_client.as_user(cast.leader_s1).post(f"/api/v1/registry/persons/{cast.p1.pk}/reveal",
+                                                     {"field": "phone", "reason": "回访"})
+    assert denied.status_code == 403
+
+
+def test_excel_export_is_a_workbook_with_masked_cells(cast, api_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = api_client.as_user(cast.staff_s1).get("/api/v1/registry/export/persons?fmt=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("姓名", "性别", "出生日期")
+    assert sorted(r[4] for r in rows[1:]) == ["138****5678", "139****1111"]

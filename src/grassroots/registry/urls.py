@@ -1,0 +1,17 @@
+from django.urls import path
+
+from grassroots.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("persons/", views.persons, name="persons"),
+    path("persons/search/", views.person_search, name="person_search"),
+    path("persons/<int:person_id>/", views.person_detail, name="person"),
+    path("persons/<int:person_id>/reveal/", views.person_reveal, name="person_reveal"),
+    path("persons/<int:person_id>/tags/", views.person_tag, name="person_tag"),
+    path("houses/", views.houses, name="houses"),
+    path("houses/<int:house_id>/", views.house_detail, name="house"),
+    path("legal-persons/", views.legal_persons, name="legal_persons"),
+    path("legal-persons/<int:entity_id>/", views.legal_person_detail, name="legal_person"),
+    path("export/<str:kind>/", views.export, name="export"),
+]

@@ -1,0 +1,34 @@
+// Draws a region's children as an ECharts map from GeoJSON served by the API: no tiles, works offline.
+// <div class="map" data-geojson-url="..." data-value-key="persons" data-detail-url="/areas/0/"></div>
+(function () {
+  function draw(el) {
+    if (!window.echarts || el.dataset.drawn) return;
+    el.dataset.drawn = "1";
+    fetch(el.dataset.geojsonUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
+      var name = "region-" + el.dataset.regionId;
+      fc.features.forEach(function (f) { f.properties.name = f.properties.name + " "; });
+      echarts.registerMap(name, fc);
+      var values = JSON.parse(el.dataset.values || "{}");
+      var data = fc.features.map(function (f) {
+        return { name: f.properties.name, value: values[f.properties.region_id] || 0, regionId: f.properties.region_id };
+      });
+      var max = Math.max.apply(null, data.map(function (d) { return d.value; }).concat([1]));
+      var chart = echarts.init(el);
+      chart.setOption({
+        tooltip: { trigger: "item", formatter: function (p) { return p.name + "<br>" + (el.dataset.valueLabel || "") + "：" + (p.value || 0); } },
+        visualMap: { min: 0, max: max, calculable: true, left: "left", bottom: 10, inRange: { color: ["#e0ecff", "#1456f0"] } },
+        series: [{ type: "map", map: name, roam: true, data: data, label: { show: data.length <= 40, fontSize: 11 },
+                   emphasis: { label: { show: true } } }]
+      });
+      chart.on("click", function (p) {
+        if (p.data && p.data.regionId && el.dataset.detailUrl) {
+          window.location = el.dataset.detailUrl.replace("/0/", "/" + p.data.regionId + "/");
+        }
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  function scan() { document.querySelectorAll(".map[data-geojson-url]").forEach(draw); }
+  document.addEventListener("DOMContentLoaded", scan);
+  document.addEventListener("htmx:afterSettle", scan);
+})();

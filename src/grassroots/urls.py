@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from grassroots.api import api
+from grassroots.core import views as core_views
+
+admin.site.site_header = "基层智慧治理平台 管理后台"
+admin.site.site_title = "grassroots"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("grassroots.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("areas/", include("grassroots.areas.urls")),
+    path("registry/", include("grassroots.registry.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
