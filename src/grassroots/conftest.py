@@ -32,8 +32,11 @@ def square(x0: float, y0: float, x1: float, y1: float) -> dict:
 
 
 def feature(code, name, level, parent, geometry):
-    return {"type": "Feature", "properties": {"code": code, "name": name, "level": level, "parent_code": parent},
-            "geometry": geometry}
+    return {
+        "type": "Feature",
+        "properties": {"code": code, "name": name, "level": level, "parent_code": parent},
+        "geometry": geometry,
+    }
 
 
 TERRITORY = {
@@ -64,34 +67,51 @@ class Cast:
         from grassroots.accounts.roles import Role
         from grassroots.areas import services as areas
         from grassroots.areas.models import Region
-        from grassroots.registry import places, services as registry
+        from grassroots.registry import places
+        from grassroots.registry import services as registry
 
         areas.import_regions(None, TERRITORY)
         for region in Region.objects.all():
             setattr(self, region.code, region)
         dept = Department.objects.create(name="城管委", code="cgw", region=self.D)
         roles = {
-            "admin": (Role.SYSTEM_ADMIN, self.D), "leader_s1": (Role.STREET_LEADER, self.S1),
-            "staff_s1": (Role.STREET_STAFF, self.S1), "worker_c1": (Role.COMMUNITY_STAFF, self.C1),
-            "grid_g1": (Role.GRID_WORKER, self.G1), "dept_d": (Role.DEPARTMENT, self.D),
-            "resident": (Role.RESIDENT, self.G1), "outsider": (Role.COMMUNITY_STAFF, self.C3),
+            "admin": (Role.SYSTEM_ADMIN, self.D),
+            "leader_s1": (Role.STREET_LEADER, self.S1),
+            "staff_s1": (Role.STREET_STAFF, self.S1),
+            "worker_c1": (Role.COMMUNITY_STAFF, self.C1),
+            "grid_g1": (Role.GRID_WORKER, self.G1),
+            "dept_d": (Role.DEPARTMENT, self.D),
+            "resident": (Role.RESIDENT, self.G1),
+            "outsider": (Role.COMMUNITY_STAFF, self.C3),
         }
         for username, (role, region) in roles.items():
             user = accounts.create_user(username=username, password=PASSWORD, display_name=username)
-            accounts.grant_membership(None, user, role=role, region=region,
-                                      department=dept if role == Role.DEPARTMENT else None)
+            accounts.grant_membership(
+                None, user, role=role, region=region, department=dept if role == Role.DEPARTMENT else None
+            )
             setattr(self, username, user)
         self.h1 = places.create_house(None, region=self.G1, road="银杏胡同", number="8号", lng=116.32, lat=39.85)
-        self.h4 = places.create_house(None, region=self.G4, road="柳荫街", number="3号", building="1号楼",
-                                      unit="2单元", room="501")
-        self.p1 = registry.create_person(None, region=self.G1, name="张三丰", id_number=valid_id(seq="123"),
-                                         phone="13812345678", house=self.h1, is_household_head=True)
-        self.p3 = registry.create_person(None, region=self.G3, name="李四", id_number=valid_id(seq="224"),
-                                         phone="13900001111")
-        self.p4 = registry.create_person(None, region=self.G4, name="王五", id_number=valid_id(seq="335"),
-                                         phone="13700002222", house=self.h4)
-        self.firm = places.create_legal_person(None, region=self.G1, uscc=valid_uscc(), name="测试餐馆",
-                                               address="银杏胡同8号", industry="H")
+        self.h4 = places.create_house(
+            None, region=self.G4, road="柳荫街", number="3号", building="1号楼", unit="2单元", room="501"
+        )
+        self.p1 = registry.create_person(
+            None,
+            region=self.G1,
+            name="张三丰",
+            id_number=valid_id(seq="123"),
+            phone="13812345678",
+            house=self.h1,
+            is_household_head=True,
+        )
+        self.p3 = registry.create_person(
+            None, region=self.G3, name="李四", id_number=valid_id(seq="224"), phone="13900001111"
+        )
+        self.p4 = registry.create_person(
+            None, region=self.G4, name="王五", id_number=valid_id(seq="335"), phone="13700002222", house=self.h4
+        )
+        self.firm = places.create_legal_person(
+            None, region=self.G1, uscc=valid_uscc(), name="测试餐馆", address="银杏胡同8号", industry="H"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -120,8 +140,13 @@ def api_client(client):
             return client.get(url, headers=self.headers, **kw)
 
         def post(self, url, data=None, **kw):
-            return client.post(url, data=data, content_type=kw.pop("content_type", "application/json"),
-                               headers={**self.headers, **kw.pop("headers", {})}, **kw)
+            return client.post(
+                url,
+                data=data,
+                content_type=kw.pop("content_type", "application/json"),
+                headers={**self.headers, **kw.pop("headers", {})},
+                **kw,
+            )
 
         def delete(self, url, **kw):
             return client.delete(url, headers=self.headers, **kw)

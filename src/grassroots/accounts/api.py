@@ -16,8 +16,9 @@ def me(request: HttpRequest):
     return {
         "username": user.username,
         "display_name": user.display_name,
-        "grants": [{"role": g.role, "role_label": str(Role(g.role).label), "region_path": g.path}
-                   for g in grants(user)],
+        "grants": [
+            {"role": g.role, "role_label": str(Role(g.role).label), "region_path": g.path} for g in grants(user)
+        ],
     }
 
 

@@ -39,9 +39,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     region = models.ForeignKey("areas.Region", verbose_name=_("管辖区域"), on_delete=models.PROTECT)
-    department = models.ForeignKey(
-        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,6 +65,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
     @staticmethod
     def hash_key(key: str) -> str:

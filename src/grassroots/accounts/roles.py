@@ -35,9 +35,7 @@ STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.SYSTEM_ADMIN: frozenset(Perm),
     Role.STREET_LEADER: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EXPORT_REGISTRY}),
-    Role.STREET_STAFF: frozenset(
-        {Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY}
-    ),
+    Role.STREET_STAFF: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY}),
     Role.COMMUNITY_STAFF: frozenset(
         {Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY, Perm.REVEAL_PII}
     ),

@@ -37,8 +37,7 @@ def grants(user) -> list[Grant]:
     cached = getattr(user, "_gr_grants", None)
     if cached is None:
         cached = [
-            Grant(Role(m.role), m.region.path, m.department_id)
-            for m in user.memberships.select_related("region")
+            Grant(Role(m.role), m.region.path, m.department_id) for m in user.memberships.select_related("region")
         ]
         if user.is_superuser:
             cached.append(Grant(Role.SYSTEM_ADMIN, ROOT_PATH))

@@ -17,8 +17,9 @@ from grassroots.core.time import now
 
 
 @transaction.atomic
-def grant_membership(actor, user: User, *, role: Role, region: Region,
-                     department: Department | None = None) -> Membership:
+def grant_membership(
+    actor, user: User, *, role: Role, region: Region, department: Department | None = None
+) -> Membership:
     """Give `user` a role over `region`'s subtree. The actor must manage accounts over that region."""
     if actor is not None:
         require_in_scope(actor, Perm.MANAGE_ACCOUNTS, region.path)
@@ -27,8 +28,12 @@ def grant_membership(actor, user: User, *, role: Role, region: Region,
     membership, _ = Membership.objects.get_or_create(
         user=user, role=role, region=region, defaults={"department": department}
     )
-    record(actor=actor, event=AuditEvent.MEMBERSHIP_GRANTED, target=membership,
-           extra={"user": user.username, "role": str(role), "region": region.code})
+    record(
+        actor=actor,
+        event=AuditEvent.MEMBERSHIP_GRANTED,
+        target=membership,
+        extra={"user": user.username, "role": str(role), "region": region.code},
+    )
     user.__dict__.pop("_gr_grants", None)
     return membership
 
@@ -36,8 +41,12 @@ def grant_membership(actor, user: User, *, role: Role, region: Region,
 @transaction.atomic
 def revoke_membership(actor, membership: Membership) -> None:
     require_in_scope(actor, Perm.MANAGE_ACCOUNTS, membership.region.path)
-    record(actor=actor, event=AuditEvent.MEMBERSHIP_REVOKED, target=membership,
-           extra={"user": membership.user.username, "role": membership.role})
+    record(
+        actor=actor,
+        event=AuditEvent.MEMBERSHIP_REVOKED,
+        target=membership,
+        extra={"user": membership.user.username, "role": membership.role},
+    )
     membership.delete()
 
 
@@ -92,9 +101,10 @@ def create_users_bulk(rows: list[tuple[str, str]], *, password: str) -> dict[str
 @transaction.atomic
 def grant_memberships_bulk(grants: list[tuple[User, Role, Region]]) -> int:
     """Seed memberships (system use only: no actor scope to check). Audited as one entry."""
-    have = set(Membership.objects.filter(user__in={u for u, _, _ in grants}).values_list("user_id", "role", "region_id"))
+    have = set(
+        Membership.objects.filter(user__in={u for u, _, _ in grants}).values_list("user_id", "role", "region_id")
+    )
     new = [Membership(user=u, role=r, region=g) for u, r, g in grants if (u.pk, str(r), g.pk) not in have]
     Membership.objects.bulk_create(new, batch_size=1000)
-    record(actor=None, event=AuditEvent.MEMBERSHIP_GRANTED, target_type="accounts.membership",
-           extra={"bulk": len(new)})
+    record(actor=None, event=AuditEvent.MEMBERSHIP_GRANTED, target_type="accounts.membership", extra={"bulk": len(new)})
     return len(new)

@@ -16,8 +16,9 @@ def elder_mode(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     response = redirect(target)
-    response.set_cookie("elder_mode", "1" if request.POST.get("on") == "1" else "0",
-                        max_age=ELDER_COOKIE_AGE, samesite="Lax")
+    response.set_cookie(
+        "elder_mode", "1" if request.POST.get("on") == "1" else "0", max_age=ELDER_COOKIE_AGE, samesite="Lax"
+    )
     return response
 
 

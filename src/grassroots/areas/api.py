@@ -47,12 +47,17 @@ def _located(hits: list[services.Located]) -> list[dict]:
     for hit in hits:
         grid = grids.get(hit.grid_id)
         community = grid.parent if grid else None
-        out.append({
-            "lng": hit.lng, "lat": hit.lat, "inside": grid is not None, "grid": region_out(grid),
-            "community": region_out(community), "street": region_out(community.parent if community else None),
-        })
+        out.append(
+            {
+                "lng": hit.lng,
+                "lat": hit.lat,
+                "inside": grid is not None,
+                "grid": region_out(grid),
+                "community": region_out(community),
+                "street": region_out(community.parent if community else None),
+            }
+        )
     return out
-
 
 
 @router.post("/import")
@@ -67,8 +72,7 @@ def get_region(request: HttpRequest, region_id: int):
 
 
 @router.get("/{region_id}/geojson")
-def region_geojson(request: HttpRequest, region_id: int, max_level: int = Level.GRID,
-                   min_level: int = Level.DISTRICT):
+def region_geojson(request: HttpRequest, region_id: int, max_level: int = Level.GRID, min_level: int = Level.DISTRICT):
     """GeoJSON FeatureCollection of the region's subtree (RFC 7946), scoped to the caller.
 
     `min_level`/`max_level` pick levels, e.g. both 4 for just the grids."""

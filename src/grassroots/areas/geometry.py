@@ -55,13 +55,18 @@ def summary(geometry: dict) -> dict[str, float]:
     min_lng, min_lat, max_lng, max_lat = geom.bounds
     point = geom.representative_point()
     return {
-        "min_lng": min_lng, "min_lat": min_lat, "max_lng": max_lng, "max_lat": max_lat,
-        "center_lng": point.x, "center_lat": point.y,
+        "min_lng": min_lng,
+        "min_lat": min_lat,
+        "max_lng": max_lng,
+        "max_lat": max_lat,
+        "center_lng": point.x,
+        "center_lat": point.y,
     }
 
 
 def to_jsonable(geometry: dict) -> dict:
     """shapely's mapping() yields tuples; JSONField round-trips lists, so compare and store lists."""
+
     def conv(value):
         return [conv(v) for v in value] if isinstance(value, (list, tuple)) else value
 

@@ -2,7 +2,8 @@
 
 Feature properties: ``code`` (required, unique), ``name``, ``level`` (1–4 or district/street/community/grid
 or 区/街道/社区/网格), ``parent_code`` (absent only for the district root), optional ``population``,
-``households``, ``grid_worker`` (a username), ``is_demo`` (synthetic demo data). Existing regions with the same code are updated.
+``households``, ``grid_worker`` (a username), ``is_demo`` (synthetic demo data).
+Existing regions with the same code are updated.
 """
 
 from __future__ import annotations
@@ -17,10 +18,21 @@ from grassroots.areas.models import Level, Region
 from grassroots.core.errors import DomainError, ErrorCode
 
 LEVEL_NAMES = {
-    "district": 1, "county": 1, "区": 1, "县": 1, "区县": 1,
-    "street": 2, "town": 2, "街道": 2, "乡镇": 2,
-    "community": 3, "village": 3, "社区": 3, "村": 3,
-    "grid": 4, "网格": 4,
+    "district": 1,
+    "county": 1,
+    "区": 1,
+    "县": 1,
+    "区县": 1,
+    "street": 2,
+    "town": 2,
+    "街道": 2,
+    "乡镇": 2,
+    "community": 3,
+    "village": 3,
+    "社区": 3,
+    "村": 3,
+    "grid": 4,
+    "网格": 4,
 }
 MAX_FEATURES = 50_000
 
@@ -58,8 +70,10 @@ def load_collection(raw: bytes | str | dict) -> list:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的 JSON / not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-        data.get("features"), list
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
     ):
         raise DomainError(ErrorCode.INVALID_INPUT, "需要 GeoJSON FeatureCollection / expected a FeatureCollection")
     if len(data["features"]) > MAX_FEATURES:
@@ -113,10 +127,21 @@ def parse_features(features: list) -> ImportPlan:
                 plan.failed_codes.add(code)
                 continue
         parent = props.get("parent_code")
-        plan.rows.append(FeatureRow(
-            index, code, name, int(level), str(parent).strip() if parent else None, geometry,
-            population, households, props.get("grid_worker") or None, repaired, bool(props.get("is_demo")),
-        ))
+        plan.rows.append(
+            FeatureRow(
+                index,
+                code,
+                name,
+                int(level),
+                str(parent).strip() if parent else None,
+                geometry,
+                population,
+                households,
+                props.get("grid_worker") or None,
+                repaired,
+                bool(props.get("is_demo")),
+            )
+        )
     return plan
 
 
@@ -124,7 +149,8 @@ def check_tree(plan: ImportPlan) -> list[FeatureRow]:
     """Check parents, levels and cycles against the file and the database; return rows parents-first."""
     by_code = {row.code: row for row in plan.rows}
     existing = {
-        r.code: r for r in Region.objects.filter(code__in={c for row in plan.rows for c in (row.code, row.parent_code) if c})
+        r.code: r
+        for r in Region.objects.filter(code__in={c for row in plan.rows for c in (row.code, row.parent_code) if c})
     }
     ordered: list[FeatureRow] = []
     state: dict[str, str] = {}  # code → "visiting" | "done"
@@ -139,22 +165,32 @@ def check_tree(plan: ImportPlan) -> list[FeatureRow]:
         ok = True
         if row.parent_code is None:
             if row.level != Level.DISTRICT:
-                plan.fail(row.index, ErrorCode.UNKNOWN_PARENT, f"{row.code}: 只有区县可以没有上级 / only a district has no parent")
+                plan.fail(
+                    row.index,
+                    ErrorCode.UNKNOWN_PARENT,
+                    f"{row.code}: 只有区县可以没有上级 / only a district has no parent",
+                )
                 ok = False
         elif row.parent_code in by_code:
             parent = by_code[row.parent_code]
             ok = visit(parent, trail + [row.code])
             if ok and parent.level != row.level - 1:
-                plan.fail(row.index, ErrorCode.INVALID_INPUT, f"{row.code}: 层级必须比上级低一级 / level must be parent's + 1")
+                plan.fail(
+                    row.index, ErrorCode.INVALID_INPUT, f"{row.code}: 层级必须比上级低一级 / level must be parent's + 1"
+                )
                 ok = False
         elif row.parent_code in plan.failed_codes:
             ok = False  # the parent's own error is already reported
         elif row.parent_code in existing:
             if existing[row.parent_code].level != row.level - 1:
-                plan.fail(row.index, ErrorCode.INVALID_INPUT, f"{row.code}: 层级必须比上级低一级 / level must be parent's + 1")
+                plan.fail(
+                    row.index, ErrorCode.INVALID_INPUT, f"{row.code}: 层级必须比上级低一级 / level must be parent's + 1"
+                )
                 ok = False
         else:
-            plan.fail(row.index, ErrorCode.UNKNOWN_PARENT, f"{row.code}: 上级 {row.parent_code} 不存在 / unknown parent")
+            plan.fail(
+                row.index, ErrorCode.UNKNOWN_PARENT, f"{row.code}: 上级 {row.parent_code} 不存在 / unknown parent"
+            )
             ok = False
         state[row.code] = "done"
         if ok:

@@ -58,8 +58,12 @@ class GridIndex:
         cell_y = np.repeat(cy0, counts) + offset // np.repeat(spans_x, counts)
         cell = cell_y * self.nx + cell_x
         # Keep only pairs whose polygon really meets the cell, then sort into a CSR table.
-        boxes = shapely.box(self.x0 + cell_x * self.dx, self.y0 + cell_y * self.dy,
-                            self.x0 + (cell_x + 1) * self.dx, self.y0 + (cell_y + 1) * self.dy)
+        boxes = shapely.box(
+            self.x0 + cell_x * self.dx,
+            self.y0 + cell_y * self.dy,
+            self.x0 + (cell_x + 1) * self.dx,
+            self.y0 + (cell_y + 1) * self.dy,
+        )
         meets = shapely.intersects(self.polygons[poly], boxes)
         inside = shapely.contains_properly(self.polygons[poly], boxes)
         self.owner = np.full(self.nx * self.ny, -1, dtype=np.int64)
@@ -81,8 +85,9 @@ class GridIndex:
         result = np.full(x.shape, -1, dtype=np.int64)
         if len(self.ids) == 0 or x.size == 0:
             return result
-        within = ((x >= self.x0) & (x <= self.x0 + self.nx * self.dx)
-                  & (y >= self.y0) & (y <= self.y0 + self.ny * self.dy))
+        within = (
+            (x >= self.x0) & (x <= self.x0 + self.nx * self.dx) & (y >= self.y0) & (y <= self.y0 + self.ny * self.dy)
+        )
         cx, cy = self._cell_xy(x, y)
         cell = np.where(within, cy * self.nx + cx, -1)
         owner = np.where(within, self.owner[np.maximum(cell, 0)], -1)

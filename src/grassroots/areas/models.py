@@ -31,8 +31,12 @@ class Region(models.Model):
     center_lng = models.FloatField(null=True, blank=True, editable=False)
     center_lat = models.FloatField(null=True, blank=True, editable=False)
     grid_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("网格员"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="grids",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("网格员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grids",
     )
     is_demo = models.BooleanField(_("演示数据"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,3 +58,6 @@ class IndexState(models.Model):
     """A single row whose version changes with any grid geometry, so every process can drop stale caches."""
 
     version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"grid index v{self.version}"

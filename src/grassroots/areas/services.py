@@ -100,37 +100,48 @@ def subtree(region: Region, *, max_level: int = Level.GRID) -> QuerySet[Region]:
     return Region.objects.filter(path__startswith=region.path, level__lte=max_level)
 
 
-def export_geojson(actor, root: Region | None = None, *, max_level: int = Level.GRID,
-                   min_level: int = Level.DISTRICT) -> dict:
+def export_geojson(
+    actor, root: Region | None = None, *, max_level: int = Level.GRID, min_level: int = Level.DISTRICT
+) -> dict:
     """A FeatureCollection of the actor's subtree, importable again with `import_regions`."""
     qs = regions_for(actor) if actor is not None else Region.objects.all()
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
-    qs = qs.filter(level__lte=max_level, level__gte=min_level).select_related("parent", "grid_worker").order_by("level", "code")
+    qs = (
+        qs.filter(level__lte=max_level, level__gte=min_level)
+        .select_related("parent", "grid_worker")
+        .order_by("level", "code")
+    )
     features = [
         {
             "type": "Feature",
             "id": r.code,
             "properties": {
-                "code": r.code, "name": r.name, "level": r.level,
+                "code": r.code,
+                "name": r.name,
+                "level": r.level,
                 "parent_code": r.parent.code if r.parent else None,
-                "population": r.population, "households": r.households,
+                "population": r.population,
+                "households": r.households,
                 "grid_worker": r.grid_worker.username if r.grid_worker else None,
-                "is_demo": r.is_demo, "region_id": r.pk,
+                "is_demo": r.is_demo,
+                "region_id": r.pk,
             },
             "geometry": r.geometry,
         }
         for r in qs
     ]
-    record(actor=actor, event=AuditEvent.REGION_EXPORTED, target_type="areas.region",
-           extra={"root": root.code if root else None, "features": len(features)})
+    record(
+        actor=actor,
+        event=AuditEvent.REGION_EXPORTED,
+        target_type="areas.region",
+        extra={"root": root.code if root else None, "features": len(features)},
+    )
     return {"type": "FeatureCollection", "features": features}
 
 
 def _load_grids() -> list[tuple[int, dict]]:
-    return list(
-        Region.objects.filter(level=Level.GRID, geometry__isnull=False).values_list("pk", "geometry")
-    )
+    return list(Region.objects.filter(level=Level.GRID, geometry__isnull=False).values_list("pk", "geometry"))
 
 
 def grid_index() -> GridIndex:
@@ -158,8 +169,11 @@ def locate_points(lngs, lats, *, crs: str = "wgs84") -> list[Located]:
     bad = ~(np.isfinite(lng) & np.isfinite(lat) & (np.abs(lng) <= 180) & (np.abs(lat) <= 90))
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
-        raise DomainError(ErrorCode.OUT_OF_RANGE, f"第 {first + 1} 个点坐标超出范围 / coordinate out of range",
-                          details={"index": first})
+        raise DomainError(
+            ErrorCode.OUT_OF_RANGE,
+            f"第 {first + 1} 个点坐标超出范围 / coordinate out of range",
+            details={"index": first},
+        )
     if crs == "gcj02":
         lng, lat = geo.gcj02_to_wgs84(lng, lat)
     ids = grid_index().locate(lng, lat)

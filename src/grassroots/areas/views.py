@@ -36,8 +36,11 @@ def detail(request, region_id: int):
     rows = _counts(request.user, region)
     values = {row["region"].pk: row["persons"] for row in rows}
     context = {
-        "region": region, "rows": rows, "lineage": services.ancestors(region),
-        "child_level": min(region.level + 1, Level.GRID), "map_values": json.dumps(values),
+        "region": region,
+        "rows": rows,
+        "lineage": services.ancestors(region),
+        "child_level": min(region.level + 1, Level.GRID),
+        "map_values": json.dumps(values),
         "can_import": has_perm(request.user, Perm.IMPORT_REGIONS),
     }
     return render(request, "areas/detail.html", context)

@@ -25,6 +25,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("审计记录")
         ordering = ["-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.event} {self.target_type}:{self.target_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("audit entries are append-only")

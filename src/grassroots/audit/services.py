@@ -8,8 +8,15 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
 
 
-def record(*, actor, event: AuditEvent, target: models.Model | None = None,
-           target_type: str = "", target_id: object = "", extra: dict | None = None) -> AuditEntry:
+def record(
+    *,
+    actor,
+    event: AuditEvent,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: object = "",
+    extra: dict | None = None,
+) -> AuditEntry:
     """Append one entry. Call inside the service's transaction so the entry commits with the change."""
     if target is not None:
         target_type, target_id = target._meta.label_lower, target.pk

@@ -52,8 +52,11 @@ def run_once(request, *, endpoint: str, key: str | None, produce: Callable[[], t
 
 
 def _aad(actor, endpoint: str, key: str) -> dict:
-    return {"table": "core_idempotencyrecord", "column": "sealed_body",
-            "row_id": f"{getattr(actor, 'pk', None)}|{endpoint}|{key}"}
+    return {
+        "table": "core_idempotencyrecord",
+        "column": "sealed_body",
+        "row_id": f"{getattr(actor, 'pk', None)}|{endpoint}|{key}",
+    }
 
 
 def _open(record: IdempotencyRecord) -> dict:

@@ -94,9 +94,12 @@ def reseal_all(batch_size: int = 500, progress=None) -> Counter:
 def keys_in_use() -> Counter:
     used: Counter = Counter()
     for model, field in encrypted_fields():
-        for token in model._default_manager.exclude(**{f"{field.attname}__isnull": True}).exclude(
-            **{field.attname: ""}
-        ).values_list(field.attname, flat=True).iterator(chunk_size=2000):
+        for token in (
+            model._default_manager.exclude(**{f"{field.attname}__isnull": True})
+            .exclude(**{field.attname: ""})
+            .values_list(field.attname, flat=True)
+            .iterator(chunk_size=2000)
+        ):
             used[crypto.token_key_id(token)] += 1
     return used
 

@@ -17,6 +17,9 @@ class IdempotencyRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "endpoint", "key"], name="uniq_idempotency")]
 
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"
+
 
 class DemoLoad(models.Model):
     """Which demo scale is loaded, so `grassroots demo` is idempotent."""
@@ -25,3 +28,6 @@ class DemoLoad(models.Model):
     seed = models.PositiveIntegerField()
     counts = models.JSONField(default=dict)
     loaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"demo {self.scale} ({self.loaded_at:%Y-%m-%d})"

@@ -68,8 +68,17 @@ def build_regions(scale: Scale, seed: int) -> tuple[dict, list[str]]:
             for n, grid_geom in enumerate(grids, start=1):
                 code = f"{community['code']}{n:03d}"
                 grid_codes.append(code)
-                features.append(_feature(code, f"{name}第{n}网格", 4, community["code"], grid_geom, demo=True,
-                                         grid_worker=f"wg{code[-9:]}"))
+                features.append(
+                    _feature(
+                        code,
+                        f"{name}第{n}网格",
+                        4,
+                        community["code"],
+                        grid_geom,
+                        demo=True,
+                        grid_worker=f"wg{code[-9:]}",
+                    )
+                )
     return {"type": "FeatureCollection", "features": features}, grid_codes
 
 
@@ -99,8 +108,7 @@ def _staff(collection: dict) -> list[tuple[str, str, Role, str]]:
     return cast
 
 
-def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_password: str,
-         progress=print) -> dict:
+def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_password: str, progress=print) -> dict:
     scale = SCALES[scale_name]
     done = DemoLoad.objects.first()
     if done is not None:
@@ -124,8 +132,9 @@ def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_pa
         _refresh_statistics(district)
         counts["users"] = len(cast) + 1
         DemoLoad.objects.create(scale=scale_name, seed=seed, counts=counts)
-        record(actor=None, event=AuditEvent.DEMO_LOADED, target_type="core.demoload",
-               extra={"scale": scale_name, **counts})
+        record(
+            actor=None, event=AuditEvent.DEMO_LOADED, target_type="core.demoload", extra={"scale": scale_name, **counts}
+        )
     return counts
 
 
@@ -134,8 +143,7 @@ def _ensure_admin(password: str):
 
     admin = User.objects.filter(username="admin").first()
     if admin is None:
-        admin = accounts.create_user(username="admin", password=password, display_name="系统管理员",
-                                     is_superuser=True)
+        admin = accounts.create_user(username="admin", password=password, display_name="系统管理员", is_superuser=True)
     return admin
 
 

@@ -12,7 +12,14 @@ from grassroots.areas.models import Region
 from grassroots.demo import names
 from grassroots.registry.bulk import bulk_register
 from grassroots.registry.models import (
-    House, Household, HouseType, LegalPerson, Person, Residence, Tag, Tagging,
+    House,
+    Household,
+    HouseType,
+    LegalPerson,
+    Person,
+    Residence,
+    Tag,
+    Tagging,
 )
 
 HOUSEHOLD_SIZES = np.array([1, 2, 3, 4, 5])
@@ -51,8 +58,9 @@ def _ages(size: int, rng: np.random.Generator) -> list[int]:
     return ages
 
 
-def populate_grid(grid: Region, n: int, rng: np.random.Generator, used_ids: set[str],
-                  tags: dict[str, Tag]) -> dict[str, int]:
+def populate_grid(
+    grid: Region, n: int, rng: np.random.Generator, used_ids: set[str], tags: dict[str, Tag]
+) -> dict[str, int]:
     tag = tags.__getitem__
     sizes = _household_sizes(n, rng)
     shops = max(1, n // 45)
@@ -64,8 +72,14 @@ def populate_grid(grid: Region, n: int, rng: np.random.Generator, used_ids: set[
         floating = rng.random() < 0.23
         road = roads[i % len(roads)] + f"（{suffix}）"
         if rng.random() < 0.6:
-            house = House(region=grid, road=road, number=f"{1 + i // 24}号院", building=f"{1 + (i // 8) % 3}号楼",
-                          unit=f"{1 + (i // 4) % 2}单元", room=f"{1 + i % 4}0{1 + i % 2}")
+            house = House(
+                region=grid,
+                road=road,
+                number=f"{1 + i // 24}号院",
+                building=f"{1 + (i // 8) % 3}号楼",
+                unit=f"{1 + (i // 4) % 2}单元",
+                room=f"{1 + i % 4}0{1 + i % 2}",
+            )
         else:
             house = House(region=grid, road=road, number=f"{i + 1}号")
         house.house_type, house.is_rental, house.is_demo = HouseType.RESIDENTIAL, floating, True
@@ -82,20 +96,32 @@ def populate_grid(grid: Region, n: int, rng: np.random.Generator, used_ids: set[
             taggings.extend(Tagging(tag=tag(code), person=person) for code in _person_tags(person, age, ages, rng))
     for k in range(shops):
         industry = str(rng.choice(["H", "H", "F", "F", "O", "I", "L", "Q", "P", "R", "E", "K"]))
-        house = House(region=grid, road=roads[k % len(roads)] + f"（{suffix}）", number=f"{100 + k}号",
-                      house_type=HouseType.SHOP, is_demo=True)
+        house = House(
+            region=grid,
+            road=roads[k % len(roads)] + f"（{suffix}）",
+            number=f"{100 + k}号",
+            house_type=HouseType.SHOP,
+            is_demo=True,
+        )
         house.lng, house.lat = map(float, points[len(sizes) + k])
         houses.append(house)
-        firm = LegalPerson(region=grid, uscc=_unique(lambda: names.uscc(rng), used_ids),
-                           name=names.firm_name(rng, industry), industry=industry, house=house, is_demo=True)
+        firm = LegalPerson(
+            region=grid,
+            uscc=_unique(lambda: names.uscc(rng), used_ids),
+            name=names.firm_name(rng, industry),
+            industry=industry,
+            house=house,
+            is_demo=True,
+        )
         firm.address = House.compose_door_number(house.road, house.number)
         firms.append(firm)
         if industry == "H":
             taggings.append(Tagging(tag=tag("catering"), legal_person=firm))
         if rng.random() < 0.05:
             taggings.append(Tagging(tag=tag("fire-key-unit"), legal_person=firm))
-    return bulk_register(None, houses=houses, households=households, persons=persons, legal_persons=firms,
-                         taggings=taggings)
+    return bulk_register(
+        None, houses=houses, households=households, persons=persons, legal_persons=firms, taggings=taggings
+    )
 
 
 def _unique(make, used: set[str]) -> str:
@@ -112,11 +138,17 @@ def _person(grid, house, household, age, head, floating, rng, used_ids) -> Perso
     area = names.OTHER_AREAS[rng.integers(len(names.OTHER_AREAS))] if floating else "110101"
     number = _unique(lambda: names.id_number(rng, area, birth, male), used_ids)
     person = Person(
-        region=grid, name=names.person_name(rng), id_number=number,
+        region=grid,
+        name=names.person_name(rng),
+        id_number=number,
         phone=names.phone(rng) if age >= 16 and rng.random() < 0.95 else "",
-        birth_date=dt.date.fromordinal(birth), sex="M" if male else "F",
+        birth_date=dt.date.fromordinal(birth),
+        sex="M" if male else "F",
         residence=Residence.FLOATING if floating else Residence.REGISTERED,
-        household=household, is_household_head=head, house=house, is_demo=True,
+        household=household,
+        is_household_head=head,
+        house=house,
+        is_demo=True,
     )
     return person
 

@@ -5,11 +5,20 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from grassroots.areas.services import get_region_for
 from grassroots.core import idempotency
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.registry import exports, places, presenters, queries, services
+from grassroots.registry import places, presenters, queries, services
 from grassroots.registry.models import Tag
 from grassroots.registry.schemas import (
-    HouseDetailOut, HouseIn, HouseOut, LegalPersonIn, LegalPersonOut, PersonIn, PersonOut, RegionCountOut,
-    RevealIn, RevealOut, TagIn,
+    HouseDetailOut,
+    HouseIn,
+    HouseOut,
+    LegalPersonIn,
+    LegalPersonOut,
+    PersonIn,
+    PersonOut,
+    RegionCountOut,
+    RevealIn,
+    RevealOut,
+    TagIn,
 )
 
 router = Router(tags=["registry"])
@@ -34,10 +43,25 @@ def _region_or_none(request, region_id: int | None):
 
 @router.get("/persons", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
-def list_persons(request: HttpRequest, region: int | None = None, tag: str = "", residence: str = "",
-                 sex: str = "", min_age: int | None = None, max_age: int | None = None, **kwargs):
-    qs = queries.filter_persons(services.persons_for(request.auth), region=_region_or_none(request, region),
-                                tag=tag, residence=residence, sex=sex, min_age=min_age, max_age=max_age)
+def list_persons(
+    request: HttpRequest,
+    region: int | None = None,
+    tag: str = "",
+    residence: str = "",
+    sex: str = "",
+    min_age: int | None = None,
+    max_age: int | None = None,
+    **kwargs,
+):
+    qs = queries.filter_persons(
+        services.persons_for(request.auth),
+        region=_region_or_none(request, region),
+        tag=tag,
+        residence=residence,
+        sex=sex,
+        min_age=min_age,
+        max_age=max_age,
+    )
 
     def render(people: list) -> list[dict]:
         services.record_listing(request.auth, people, filters={"region": region, "tag": tag})
@@ -78,8 +102,13 @@ def create_person(request: HttpRequest, payload: PersonIn):
         if payload.house_id and house is None:
             raise NotFound("房屋不存在或不在您的管辖范围内")
         person = services.create_person(
-            request.auth, region=region, name=payload.name, id_number=payload.id_number, phone=payload.phone,
-            residence=payload.residence, house=house,
+            request.auth,
+            region=region,
+            name=payload.name,
+            id_number=payload.id_number,
+            phone=payload.phone,
+            residence=payload.residence,
+            house=house,
         )
         return 201, _person_json(request.auth, person)
 
@@ -117,12 +146,24 @@ def untag_person(request: HttpRequest, person_id: int, code: str):
 
 @router.get("/houses", response=list[HouseOut])
 @paginate(LimitOffsetPagination)
-def list_houses(request: HttpRequest, door: str = "", region: int | None = None, tag: str = "",
-                house_type: str = "", is_rental: bool | None = None, **kwargs):
+def list_houses(
+    request: HttpRequest,
+    door: str = "",
+    region: int | None = None,
+    tag: str = "",
+    house_type: str = "",
+    is_rental: bool | None = None,
+    **kwargs,
+):
     if door:
         return [_house_json(h) for h in places.search_houses(request.auth, door)]
-    qs = queries.filter_houses(places.houses_for(request.auth), region=_region_or_none(request, region), tag=tag,
-                               house_type=house_type, is_rental=is_rental)
+    qs = queries.filter_houses(
+        places.houses_for(request.auth),
+        region=_region_or_none(request, region),
+        tag=tag,
+        house_type=house_type,
+        is_rental=is_rental,
+    )
     return LazyPage(qs.order_by("door_number"), lambda page: [_house_json(h) for h in page])
 
 
@@ -141,11 +182,13 @@ def create_house(request: HttpRequest, payload: HouseIn):
 
 @router.get("/legal-persons", response=list[LegalPersonOut])
 @paginate(LimitOffsetPagination)
-def list_legal_persons(request: HttpRequest, region: int | None = None, tag: str = "", industry: str = "",
-                       **kwargs):
-    qs = queries.filter_legal_persons(places.legal_persons_for(request.auth),
-                                      region=_region_or_none(request, region), tag=tag, industry=industry)
-    return LazyPage(qs.order_by("name"), lambda page: [{**presenters.legal_person_row(e), "id": str(e.pk)} for e in page])
+def list_legal_persons(request: HttpRequest, region: int | None = None, tag: str = "", industry: str = "", **kwargs):
+    qs = queries.filter_legal_persons(
+        places.legal_persons_for(request.auth), region=_region_or_none(request, region), tag=tag, industry=industry
+    )
+    return LazyPage(
+        qs.order_by("name"), lambda page: [{**presenters.legal_person_row(e), "id": str(e.pk)} for e in page]
+    )
 
 
 @router.get("/legal-persons/{entity_id}", response=LegalPersonOut)
@@ -164,10 +207,22 @@ def create_legal_person(request: HttpRequest, payload: LegalPersonIn):
 @router.get("/counts", response=list[RegionCountOut])
 def counts(request: HttpRequest, region: int):
     parent = get_region_for(request.auth, region)
-    rows = queries.counts_by_child(parent, services.persons_for(request.auth), places.houses_for(request.auth),
-                                   places.legal_persons_for(request.auth))
-    return [{**{k: v for k, v in row.items() if k != "region"}, "region_id": row["region"].pk,
-             "code": row["region"].code, "name": row["region"].name, "level": row["region"].level} for row in rows]
+    rows = queries.counts_by_child(
+        parent,
+        services.persons_for(request.auth),
+        places.houses_for(request.auth),
+        places.legal_persons_for(request.auth),
+    )
+    return [
+        {
+            **{k: v for k, v in row.items() if k != "region"},
+            "region_id": row["region"].pk,
+            "code": row["region"].code,
+            "name": row["region"].name,
+            "level": row["region"].level,
+        }
+        for row in rows
+    ]
 
 
 @router.get("/export/{kind}")

@@ -18,9 +18,15 @@ BATCH = 2000
 
 
 @transaction.atomic
-def bulk_register(actor, *, houses: list[House] = (), households: list[Household] = (),
-                  persons: list[Person] = (), legal_persons: list[LegalPerson] = (),
-                  taggings: list[Tagging] = ()) -> dict[str, int]:
+def bulk_register(
+    actor,
+    *,
+    houses: list[House] = (),
+    households: list[Household] = (),
+    persons: list[Person] = (),
+    legal_persons: list[LegalPerson] = (),
+    taggings: list[Tagging] = (),
+) -> dict[str, int]:
     for person in persons:
         facts = parse_id_number(person.id_number)
         if (person.birth_date, person.sex) != (facts.birth_date, facts.sex):
@@ -34,7 +40,12 @@ def bulk_register(actor, *, houses: list[House] = (), households: list[Household
     Person.objects.bulk_create(persons, batch_size=BATCH)
     LegalPerson.objects.bulk_create(legal_persons, batch_size=BATCH)
     Tagging.objects.bulk_create(taggings, batch_size=BATCH)
-    counts = {"houses": len(houses), "households": len(households), "persons": len(persons),
-              "legal_persons": len(legal_persons), "taggings": len(taggings)}
+    counts = {
+        "houses": len(houses),
+        "households": len(households),
+        "persons": len(persons),
+        "legal_persons": len(legal_persons),
+        "taggings": len(taggings),
+    }
     record(actor=actor, event=AuditEvent.PERSON_CREATED, target_type="registry.bulk", extra=counts)
     return counts

@@ -15,13 +15,32 @@ from grassroots.core.errors import DomainError, ErrorCode
 MAX_EXPORT_ROWS = 200_000
 
 COLUMNS = {
-    "persons": [("name", "姓名"), ("sex_label", "性别"), ("birth_date", "出生日期"), ("id_number", "身份证号"),
-                ("phone", "联系电话"), ("residence_label", "人口类型"), ("grid", "网格"), ("door_number", "住址"),
-                ("tags", "标签")],
-    "houses": [("door_number", "门牌"), ("house_type_label", "类型"), ("is_rental", "出租屋"), ("grid", "网格"),
-               ("tags", "标签")],
-    "legal_persons": [("uscc", "统一社会信用代码"), ("name", "名称"), ("industry_label", "行业"),
-                      ("address", "地址"), ("grid", "网格"), ("tags", "标签")],
+    "persons": [
+        ("name", "姓名"),
+        ("sex_label", "性别"),
+        ("birth_date", "出生日期"),
+        ("id_number", "身份证号"),
+        ("phone", "联系电话"),
+        ("residence_label", "人口类型"),
+        ("grid", "网格"),
+        ("door_number", "住址"),
+        ("tags", "标签"),
+    ],
+    "houses": [
+        ("door_number", "门牌"),
+        ("house_type_label", "类型"),
+        ("is_rental", "出租屋"),
+        ("grid", "网格"),
+        ("tags", "标签"),
+    ],
+    "legal_persons": [
+        ("uscc", "统一社会信用代码"),
+        ("name", "名称"),
+        ("industry_label", "行业"),
+        ("address", "地址"),
+        ("grid", "网格"),
+        ("tags", "标签"),
+    ],
 }
 
 
@@ -62,6 +81,10 @@ def export_rows(actor, kind: str, rows: list[dict], *, fmt: str, filters: dict) 
         book.save(out)
         body = out.getvalue()
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    record(actor=actor, event=AuditEvent.REGISTRY_EXPORTED, target_type=f"registry.{kind}",
-           extra={"format": fmt, "rows": len(rows), "filters": filters})
+    record(
+        actor=actor,
+        event=AuditEvent.REGISTRY_EXPORTED,
+        target_type=f"registry.{kind}",
+        extra={"format": fmt, "rows": len(rows), "filters": filters},
+    )
     return body, content_type, f"{kind}.{fmt}"

@@ -20,7 +20,42 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 # GB/T 2260 province-level codes (first two digits of the address code).
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
 )
 
 
@@ -61,7 +96,7 @@ def parse_id_number(raw: str) -> IdNumberFacts:
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # §5: weight W_i = 3^(i-1) mod 31 for positions 1..17.
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-USCC_AUTHORITIES = frozenset("1 2 3 4 5 6 7 8 9 A N Y".split())
+USCC_AUTHORITIES = frozenset(["1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "N", "Y"])
 
 
 def uscc_check_char(first17: str) -> str:
@@ -75,9 +110,7 @@ def parse_uscc(raw: str) -> str:
         raise DomainError(ErrorCode.INVALID_USCC, _("统一社会信用代码应为18位"))
     bad = sorted({c for c in value if c not in USCC_CHARS})
     if bad:
-        raise DomainError(
-            ErrorCode.INVALID_USCC, _("统一社会信用代码含非法字符：%(chars)s") % {"chars": "".join(bad)}
-        )
+        raise DomainError(ErrorCode.INVALID_USCC, _("统一社会信用代码含非法字符：%(chars)s") % {"chars": "".join(bad)})
     if value[0] not in USCC_AUTHORITIES:
         raise DomainError(ErrorCode.INVALID_USCC, _("统一社会信用代码的登记管理部门码无效"))
     if not value[2:8].isdigit():

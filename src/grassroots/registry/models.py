@@ -66,6 +66,9 @@ class Household(models.Model):
         verbose_name = _("户")
         verbose_name_plural = _("户")
 
+    def __str__(self) -> str:
+        return f"户 {self.pk}"
+
 
 class Residence(models.TextChoices):
     REGISTERED = "registered", _("户籍人口")
@@ -105,6 +108,9 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return f"人员 {self.pk}"  # never the name: str() ends up in logs and admin pages
 
 
 class Industry(models.TextChoices):
@@ -197,3 +203,6 @@ class Tagging(models.Model):
             models.UniqueConstraint(fields=["tag", "house"], name="uniq_tag_house"),
             models.UniqueConstraint(fields=["tag", "legal_person"], name="uniq_tag_legal_person"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} → {self.person_id or self.house_id or self.legal_person_id}"

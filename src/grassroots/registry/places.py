@@ -44,9 +44,21 @@ def _check_lnglat(lng: float | None, lat: float | None, region: Region) -> None:
 
 
 @transaction.atomic
-def create_house(actor, *, region: Region, road: str, number: str, building: str = "", unit: str = "",
-                 room: str = "", house_type: str = HouseType.RESIDENTIAL, is_rental: bool = False,
-                 lng: float | None = None, lat: float | None = None, is_demo: bool = False) -> House:
+def create_house(
+    actor,
+    *,
+    region: Region,
+    road: str,
+    number: str,
+    building: str = "",
+    unit: str = "",
+    room: str = "",
+    house_type: str = HouseType.RESIDENTIAL,
+    is_rental: bool = False,
+    lng: float | None = None,
+    lat: float | None = None,
+    is_demo: bool = False,
+) -> House:
     require_grid(region)
     if actor is not None:
         require_in_scope(actor, Perm.EDIT_REGISTRY, region.path)
@@ -59,9 +71,18 @@ def create_house(actor, *, region: Region, road: str, number: str, building: str
     if House.objects.filter(door_number=door).exists():
         raise DomainError(ErrorCode.DUPLICATE, f"门牌 {door} 已登记")
     house = House(
-        region=region, road=road.strip(), number=number.strip(), building=building.strip(),
-        unit=unit.strip(), room=room.strip(), door_number=door, house_type=house_type,
-        is_rental=is_rental, lng=lng, lat=lat, is_demo=is_demo,
+        region=region,
+        road=road.strip(),
+        number=number.strip(),
+        building=building.strip(),
+        unit=unit.strip(),
+        room=room.strip(),
+        door_number=door,
+        house_type=house_type,
+        is_rental=is_rental,
+        lng=lng,
+        lat=lat,
+        is_demo=is_demo,
     )
     house.save(force_insert=True)
     record(actor=actor, event=AuditEvent.HOUSE_CREATED, target=house, extra={"region": region.code})
@@ -83,8 +104,12 @@ def search_houses(actor, query: str, *, limit: int = 50) -> list[House]:
         raise DomainError(ErrorCode.INVALID_INPUT, "请输入至少两个字的门牌号 / type at least two characters")
     match = reduce(or_, (Q(door_number__contains=v) for v in variants))
     found = list(houses_for(actor).filter(match).order_by("door_number")[:limit])
-    record(actor=actor, event=AuditEvent.HOUSE_SEARCHED, target_type="registry.house",
-           extra={"query": query, "hits": len(found)})
+    record(
+        actor=actor,
+        event=AuditEvent.HOUSE_SEARCHED,
+        target_type="registry.house",
+        extra={"query": query, "hits": len(found)},
+    )
     return found
 
 
@@ -95,14 +120,24 @@ def get_house_for(actor, house_id: int) -> tuple[House, list[Person]]:
     if house is None:
         raise NotFound()
     residents = list(persons_for(actor).filter(house=house).order_by("-is_household_head", "birth_date"))
-    record(actor=actor, event=AuditEvent.HOUSE_VIEWED, target=house,
-           extra={"residents": [str(p.pk) for p in residents]})
+    record(
+        actor=actor, event=AuditEvent.HOUSE_VIEWED, target=house, extra={"residents": [str(p.pk) for p in residents]}
+    )
     return house, residents
 
 
 @transaction.atomic
-def create_legal_person(actor, *, region: Region, uscc: str, name: str, address: str, industry: str,
-                        house: House | None = None, is_demo: bool = False) -> LegalPerson:
+def create_legal_person(
+    actor,
+    *,
+    region: Region,
+    uscc: str,
+    name: str,
+    address: str,
+    industry: str,
+    house: House | None = None,
+    is_demo: bool = False,
+) -> LegalPerson:
     require_grid(region)
     if actor is not None:
         require_in_scope(actor, Perm.EDIT_REGISTRY, region.path)
@@ -113,8 +148,15 @@ def create_legal_person(actor, *, region: Region, uscc: str, name: str, address:
         raise DomainError(ErrorCode.INVALID_INPUT, "名称和地址不能为空")
     if LegalPerson.objects.filter(uscc=code).exists():
         raise DomainError(ErrorCode.DUPLICATE, f"统一社会信用代码 {code} 已登记")
-    entity = LegalPerson(region=region, uscc=code, name=name.strip(), address=address.strip(),
-                         industry=industry, house=house, is_demo=is_demo)
+    entity = LegalPerson(
+        region=region,
+        uscc=code,
+        name=name.strip(),
+        address=address.strip(),
+        industry=industry,
+        house=house,
+        is_demo=is_demo,
+    )
     entity.save(force_insert=True)
     record(actor=actor, event=AuditEvent.LEGAL_PERSON_CREATED, target=entity, extra={"uscc": code})
     return entity

@@ -19,8 +19,16 @@ def _in_region(qs: QuerySet, region: Region | None) -> QuerySet:
     return qs.filter(region__path__startswith=region.path) if region else qs
 
 
-def filter_persons(qs: QuerySet[Person], *, region: Region | None = None, tag: str = "", residence: str = "",
-                   sex: str = "", min_age: int | None = None, max_age: int | None = None) -> QuerySet[Person]:
+def filter_persons(
+    qs: QuerySet[Person],
+    *,
+    region: Region | None = None,
+    tag: str = "",
+    residence: str = "",
+    sex: str = "",
+    min_age: int | None = None,
+    max_age: int | None = None,
+) -> QuerySet[Person]:
     qs = _in_region(qs, region)
     if tag:
         qs = qs.filter(taggings__tag__code=tag)
@@ -35,8 +43,14 @@ def filter_persons(qs: QuerySet[Person], *, region: Region | None = None, tag: s
     return qs
 
 
-def filter_houses(qs: QuerySet[House], *, region: Region | None = None, tag: str = "", house_type: str = "",
-                  is_rental: bool | None = None) -> QuerySet[House]:
+def filter_houses(
+    qs: QuerySet[House],
+    *,
+    region: Region | None = None,
+    tag: str = "",
+    house_type: str = "",
+    is_rental: bool | None = None,
+) -> QuerySet[House]:
     qs = _in_region(qs, region)
     if tag:
         qs = qs.filter(taggings__tag__code=tag)
@@ -47,8 +61,9 @@ def filter_houses(qs: QuerySet[House], *, region: Region | None = None, tag: str
     return qs
 
 
-def filter_legal_persons(qs: QuerySet[LegalPerson], *, region: Region | None = None, tag: str = "",
-                         industry: str = "") -> QuerySet[LegalPerson]:
+def filter_legal_persons(
+    qs: QuerySet[LegalPerson], *, region: Region | None = None, tag: str = "", industry: str = ""
+) -> QuerySet[LegalPerson]:
     qs = _in_region(qs, region)
     if tag:
         qs = qs.filter(taggings__tag__code=tag)
@@ -64,9 +79,7 @@ def counts_by_child(parent: Region, persons: QuerySet, houses: QuerySet, legal: 
     their own community, never the neighbours'.
     """
     depth = parent.level  # a child's id sits at this index of a grid's path segments
-    grid_paths = dict(
-        Region.objects.filter(level=Level.GRID, path__startswith=parent.path).values_list("pk", "path")
-    )
+    grid_paths = dict(Region.objects.filter(level=Level.GRID, path__startswith=parent.path).values_list("pk", "path"))
 
     def child_of(grid_id: int) -> int:
         segments = grid_paths[grid_id].strip("/").split("/")
@@ -82,13 +95,23 @@ def counts_by_child(parent: Region, persons: QuerySet, houses: QuerySet, legal: 
     people, homes = rollup(persons), rollup(houses)
     rentals, firms = rollup(houses.filter(is_rental=True)), rollup(legal)
     tagged: Counter = Counter()
-    tag_rows = (Tagging.objects.filter(person__in=persons.filter(region__path__startswith=parent.path))
-                .order_by().values_list("person__region_id").annotate(n=Count("id")))
+    tag_rows = (
+        Tagging.objects.filter(person__in=persons.filter(region__path__startswith=parent.path))
+        .order_by()
+        .values_list("person__region_id")
+        .annotate(n=Count("id"))
+    )
     for grid_id, n in tag_rows:
         tagged[child_of(grid_id)] += n
     children = list(Region.objects.filter(parent=parent).order_by("code")) or [parent]
     return [
-        {"region": child, "persons": people[child.pk], "houses": homes[child.pk], "rentals": rentals[child.pk],
-         "legal_persons": firms[child.pk], "tagged_persons": tagged[child.pk]}
+        {
+            "region": child,
+            "persons": people[child.pk],
+            "houses": homes[child.pk],
+            "rentals": rentals[child.pk],
+            "legal_persons": firms[child.pk],
+            "tagged_persons": tagged[child.pk],
+        }
         for child in children
     ]

@@ -31,10 +31,19 @@ def persons_for(actor, perm: Perm = Perm.VIEW_REGISTRY) -> QuerySet[Person]:
 
 
 @transaction.atomic
-def create_person(actor, *, region: Region, name: str, id_number: str, phone: str = "",
-                  residence: str = Residence.REGISTERED, house: House | None = None,
-                  household: Household | None = None, is_household_head: bool = False,
-                  is_demo: bool = False) -> Person:
+def create_person(
+    actor,
+    *,
+    region: Region,
+    name: str,
+    id_number: str,
+    phone: str = "",
+    residence: str = Residence.REGISTERED,
+    house: House | None = None,
+    household: Household | None = None,
+    is_household_head: bool = False,
+    is_demo: bool = False,
+) -> Person:
     """Register a person. Birth date and sex come from the ID number; the same ID cannot be registered twice."""
     require_grid(region)
     if actor is not None:
@@ -48,9 +57,17 @@ def create_person(actor, *, region: Region, name: str, id_number: str, phone: st
     if house is not None and house.region_id != region.pk:
         raise DomainError(ErrorCode.INVALID_INPUT, "房屋不在该网格内 / house is in another grid")
     person = Person(
-        region=region, name=name, id_number=facts.normalised, phone=normalise_phone(phone) if phone else "",
-        birth_date=facts.birth_date, sex=facts.sex, residence=residence, house=house, household=household,
-        is_household_head=is_household_head, is_demo=is_demo,
+        region=region,
+        name=name,
+        id_number=facts.normalised,
+        phone=normalise_phone(phone) if phone else "",
+        birth_date=facts.birth_date,
+        sex=facts.sex,
+        residence=residence,
+        house=house,
+        household=household,
+        is_household_head=is_household_head,
+        is_demo=is_demo,
     )
     if Person.objects.filter(id_number_bidx=person.id_number_bidx).exists():
         raise DomainError(ErrorCode.DUPLICATE, "该身份证号已登记 / this ID number is already registered")
@@ -64,8 +81,9 @@ def create_person(actor, *, region: Region, name: str, id_number: str, phone: st
 
 
 @transaction.atomic
-def update_person(actor, person: Person, *, phone: str | None = None, residence: str | None = None,
-                  house: House | None = None) -> Person:
+def update_person(
+    actor, person: Person, *, phone: str | None = None, residence: str | None = None, house: House | None = None
+) -> Person:
     require_in_scope(actor, Perm.EDIT_REGISTRY, person.region.path)
     changed = []
     if phone is not None:
@@ -99,9 +117,12 @@ def get_person_for(actor, person_id: int) -> Person:
 
 def record_listing(actor, persons: list[Person], *, filters: dict) -> None:
     """A list of masked people is still an access to personal data: log who saw which rows."""
-    record(actor=actor, event=AuditEvent.PERSON_LISTED, target_type="registry.person",
-           extra={"filters": filters, "count": len(persons),
-                  "ids": [str(p.pk) for p in persons[:MAX_LIST_AUDIT_IDS]]})
+    record(
+        actor=actor,
+        event=AuditEvent.PERSON_LISTED,
+        target_type="registry.person",
+        extra={"filters": filters, "count": len(persons), "ids": [str(p.pk) for p in persons[:MAX_LIST_AUDIT_IDS]]},
+    )
 
 
 @transaction.atomic
@@ -113,8 +134,7 @@ def reveal_person_field(actor, person: Person, *, field: str, reason: str) -> st
     if len(reason) < 2:
         raise DomainError(ErrorCode.INVALID_INPUT, "查看完整信息必须填写事由 / a reason is required")
     require_in_scope(actor, Perm.REVEAL_PII, person.region.path)
-    record(actor=actor, event=AuditEvent.PERSON_REVEALED, target=person,
-           extra={"field": field, "reason": reason[:200]})
+    record(actor=actor, event=AuditEvent.PERSON_REVEALED, target=person, extra={"field": field, "reason": reason[:200]})
     return getattr(person, field)
 
 
@@ -131,9 +151,15 @@ def find_persons(actor, *, id_number: str = "", phone: str = "", name: str = "")
     if not (id_number or phone or name):
         raise DomainError(ErrorCode.INVALID_INPUT, "请提供身份证号、电话或姓名 / give an ID number, phone or name")
     found = list(qs[:50])
-    record(actor=actor, event=AuditEvent.PERSON_SEARCHED, target_type="registry.person",
-           extra={"by": [k for k, v in (("id_number", id_number), ("phone", phone), ("name", name)) if v],
-                  "hits": [str(p.pk) for p in found]})
+    record(
+        actor=actor,
+        event=AuditEvent.PERSON_SEARCHED,
+        target_type="registry.person",
+        extra={
+            "by": [k for k, v in (("id_number", id_number), ("phone", phone), ("name", name)) if v],
+            "hits": [str(p.pk) for p in found],
+        },
+    )
     return found
 
 
@@ -162,8 +188,9 @@ def add_tag(actor, target, tag: Tag, *, note: str = "") -> Tagging:
     if tag.applies_to != kind:
         raise DomainError(ErrorCode.INVALID_INPUT, f"标签“{tag.name}”不适用于此类对象")
     tagging, created = Tagging.objects.get_or_create(
-        tag=tag, **{kind: target}, defaults={"tagged_by": actor if getattr(actor, "pk", None) else None,
-                                            "note": note[:200]}
+        tag=tag,
+        **{kind: target},
+        defaults={"tagged_by": actor if getattr(actor, "pk", None) else None, "note": note[:200]},
     )
     if created:
         record(actor=actor, event=AuditEvent.TAG_ADDED, target=target, extra={"tag": tag.code})

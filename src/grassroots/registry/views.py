@@ -19,8 +19,11 @@ PAGE_SIZE = 50
 EXPORTERS = {
     "persons": (services.persons_for, queries.filter_persons, presenters.person_row),
     "houses": (places.houses_for, queries.filter_houses, lambda viewer, h: presenters.house_row(h)),
-    "legal_persons": (places.legal_persons_for, queries.filter_legal_persons,
-                      lambda viewer, e: presenters.legal_person_row(e)),
+    "legal_persons": (
+        places.legal_persons_for,
+        queries.filter_legal_persons,
+        lambda viewer, e: presenters.legal_person_row(e),
+    ),
 }
 
 
@@ -53,8 +56,14 @@ def export_response(request, viewer, kind: str, *, fmt: str, region, tag: str = 
 
 @login_required
 def export(request, kind: str):
-    return export_response(request, request.user, kind, fmt=request.GET.get("fmt", "xlsx"),
-                           region=_region(request), tag=request.GET.get("tag", ""))
+    return export_response(
+        request,
+        request.user,
+        kind,
+        fmt=request.GET.get("fmt", "xlsx"),
+        region=_region(request),
+        tag=request.GET.get("tag", ""),
+    )
 
 
 def _page(request, qs):
@@ -65,22 +74,39 @@ def _page(request, qs):
 def persons(request):
     region = _region(request)
     filters = {k: request.GET.get(k, "") for k in ("tag", "residence", "sex")}
-    qs = queries.filter_persons(services.persons_for(request.user), region=region,
-                                min_age=_int(request.GET.get("min_age")), max_age=_int(request.GET.get("max_age")),
-                                **filters)
+    qs = queries.filter_persons(
+        services.persons_for(request.user),
+        region=region,
+        min_age=_int(request.GET.get("min_age")),
+        max_age=_int(request.GET.get("max_age")),
+        **filters,
+    )
     page = _page(request, qs.order_by("region__path", "id"))
     services.record_listing(request.user, list(page), filters={**filters, "region": region.code if region else None})
     rows = [presenters.person_row(request.user, p) for p in page]
-    context = {"page": page, "rows": rows, "region": region, "tags": Tag.objects.filter(applies_to=TagTarget.PERSON),
-               "residences": Residence.choices, "query": request.GET.urlencode(), "kind": "persons"}
-    template = "registry/_person_rows.html" if request.htmx and request.htmx.target == "results" else "registry/persons.html"
+    context = {
+        "page": page,
+        "rows": rows,
+        "region": region,
+        "tags": Tag.objects.filter(applies_to=TagTarget.PERSON),
+        "residences": Residence.choices,
+        "query": request.GET.urlencode(),
+        "kind": "persons",
+    }
+    template = (
+        "registry/_person_rows.html" if request.htmx and request.htmx.target == "results" else "registry/persons.html"
+    )
     return render(request, template, context)
 
 
 @login_required
 def person_search(request):
-    found = services.find_persons(request.user, id_number=request.GET.get("id_number", "").strip(),
-                                  phone=request.GET.get("phone", "").strip(), name=request.GET.get("name", "").strip())
+    found = services.find_persons(
+        request.user,
+        id_number=request.GET.get("id_number", "").strip(),
+        phone=request.GET.get("phone", "").strip(),
+        name=request.GET.get("name", "").strip(),
+    )
     rows = [presenters.person_row(request.user, p) for p in found]
     return render(request, "registry/_person_rows.html", {"rows": rows, "page": None})
 
@@ -89,7 +115,8 @@ def person_search(request):
 def person_detail(request, person_id: int):
     person = services.get_person_for(request.user, person_id)
     context = {
-        "person": person, "row": presenters.person_row(request.user, person),
+        "person": person,
+        "row": presenters.person_row(request.user, person),
         "can_reveal": covers(request.user, Perm.REVEAL_PII, person.region.path),
         "can_edit": covers(request.user, Perm.EDIT_REGISTRY, person.region.path),
         "tags": Tag.objects.filter(applies_to=TagTarget.PERSON),
@@ -128,34 +155,57 @@ def houses(request):
         page, items = None, found
     else:
         is_rental = {"1": True, "0": False}.get(request.GET.get("is_rental", ""))
-        qs = queries.filter_houses(places.houses_for(request.user), region=_region(request),
-                                   tag=request.GET.get("tag", ""), house_type=request.GET.get("house_type", ""),
-                                   is_rental=is_rental)
+        qs = queries.filter_houses(
+            places.houses_for(request.user),
+            region=_region(request),
+            tag=request.GET.get("tag", ""),
+            house_type=request.GET.get("house_type", ""),
+            is_rental=is_rental,
+        )
         page = _page(request, qs.order_by("door_number"))
         items = list(page)
-    context = {"page": page, "rows": [presenters.house_row(h) for h in items], "types": HouseType.choices,
-               "tags": Tag.objects.filter(applies_to=TagTarget.HOUSE), "query": request.GET.urlencode(),
-               "kind": "houses", "door": door}
-    template = "registry/_house_rows.html" if request.htmx and request.htmx.target == "results" else "registry/houses.html"
+    context = {
+        "page": page,
+        "rows": [presenters.house_row(h) for h in items],
+        "types": HouseType.choices,
+        "tags": Tag.objects.filter(applies_to=TagTarget.HOUSE),
+        "query": request.GET.urlencode(),
+        "kind": "houses",
+        "door": door,
+    }
+    template = (
+        "registry/_house_rows.html" if request.htmx and request.htmx.target == "results" else "registry/houses.html"
+    )
     return render(request, template, context)
 
 
 @login_required
 def house_detail(request, house_id: int):
     house, residents = places.get_house_for(request.user, house_id)
-    context = {"house": presenters.house_row(house),
-               "residents": [presenters.person_row(request.user, p) for p in residents]}
+    context = {
+        "house": presenters.house_row(house),
+        "residents": [presenters.person_row(request.user, p) for p in residents],
+    }
     return render(request, "registry/house_detail.html", context)
 
 
 @login_required
 def legal_persons(request):
-    qs = queries.filter_legal_persons(places.legal_persons_for(request.user), region=_region(request),
-                                      tag=request.GET.get("tag", ""), industry=request.GET.get("industry", ""))
+    qs = queries.filter_legal_persons(
+        places.legal_persons_for(request.user),
+        region=_region(request),
+        tag=request.GET.get("tag", ""),
+        industry=request.GET.get("industry", ""),
+    )
     page = _page(request, qs.order_by("name"))
-    context = {"page": page, "rows": [presenters.legal_person_row(e) for e in page], "industries": Industry.choices,
-               "tags": Tag.objects.filter(applies_to=TagTarget.LEGAL_PERSON), "query": request.GET.urlencode(),
-               "kind": "legal_persons"}
+    context = {
+        "page": page,
+        "rows": [presenters.legal_person_row(e) for e in page],
+        "industries": Industry.choices,
+        "tags": Tag.objects.filter(applies_to=TagTarget.LEGAL_PERSON),
+        "query": request.GET.urlencode(),
+        "kind": "legal_persons",
+    }
     return render(request, "registry/legal_persons.html", context)
 
 

@@ -1,9 +1,8 @@
 import pytest
 
 from grassroots.accounts import services
-from grassroots.accounts.roles import Role
+from grassroots.accounts.roles import Perm, Role
 from grassroots.accounts.scope import scoped
-from grassroots.accounts.roles import Perm
 from grassroots.conftest import PASSWORD
 from grassroots.core.errors import DomainError, NotFound
 from grassroots.registry.models import Person

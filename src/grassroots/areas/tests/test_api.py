@@ -13,9 +13,17 @@ def test_region_lists_are_scoped(cast, api_client):
     assert api_client.as_user(cast.resident).get("/api/v1/regions/").json()["count"] == 0
 
 
-@pytest.mark.parametrize(("username", "status"), [
-    ("admin", 200), ("staff_s1", 200), ("worker_c1", 404), ("grid_g1", 404), ("outsider", 404), ("resident", 404),
-])
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("admin", 200),
+        ("staff_s1", 200),
+        ("worker_c1", 404),
+        ("grid_g1", 404),
+        ("outsider", 404),
+        ("resident", 404),
+    ],
+)
 def test_getting_a_region_outside_scope_is_404(cast, api_client, username, status):
     assert api_client.as_user(getattr(cast, username)).get(f"/api/v1/regions/{cast.G3.pk}").status_code == status
 
@@ -43,8 +51,7 @@ def test_locate_converts_gcj02_first(cast, api_client):
 def test_locate_many_reports_points_outside(cast, api_client):
     points = [{"lng": 116.32, "lat": 39.85}, {"lng": 116.45, "lat": 39.95}, {"lng": 117.5, "lat": 39.0}]
     body = api_client.as_user(cast.admin).post("/api/v1/regions/locate", {"points": points}).json()
-    assert [(p["inside"], p["grid"] and p["grid"]["code"]) for p in body] == [
-        (True, "G1"), (True, "G4"), (False, None)]
+    assert [(p["inside"], p["grid"] and p["grid"]["code"]) for p in body] == [(True, "G1"), (True, "G4"), (False, None)]
 
 
 @pytest.mark.parametrize("query", ["lng=200&lat=39.8", "lng=116&lat=-91", "lng=nan&lat=39", "lng=116&lat=39&crs=bd09"])
@@ -60,16 +67,26 @@ def test_the_index_sees_new_grids_at_once(cast, api_client):
 
     client = api_client.as_user(cast.admin)
     assert client.get("/api/v1/regions/locate?lng=116.55&lat=39.85").json()["inside"] is False
-    services.import_regions(None, {"type": "FeatureCollection", "features": [
-        feature("C9", "九社区", 3, "S2", square(116.50, 39.80, 116.60, 40.0)),
-        feature("G9", "九社区第1网格", 4, "C9", square(116.50, 39.80, 116.60, 40.0))]})
+    services.import_regions(
+        None,
+        {
+            "type": "FeatureCollection",
+            "features": [
+                feature("C9", "九社区", 3, "S2", square(116.50, 39.80, 116.60, 40.0)),
+                feature("G9", "九社区第1网格", 4, "C9", square(116.50, 39.80, 116.60, 40.0)),
+            ],
+        },
+    )
     assert client.get("/api/v1/regions/locate?lng=116.55&lat=39.85").json()["grid"]["code"] == "G9"
 
 
 def test_import_through_the_api_needs_the_import_permission(cast, api_client):
     from grassroots.conftest import feature, square
 
-    body = {"type": "FeatureCollection", "features": [feature("G5", "新网格", 4, "C1", square(116.3, 39.8, 116.31, 39.81))]}
+    body = {
+        "type": "FeatureCollection",
+        "features": [feature("G5", "新网格", 4, "C1", square(116.3, 39.8, 116.31, 39.81))],
+    }
     assert api_client.as_user(cast.staff_s1).post("/api/v1/regions/import", body).status_code == 403
     ok = api_client.as_user(cast.admin).post("/api/v1/regions/import", body)
     assert ok.status_code == 200 and ok.json()["created"] == 1

@@ -43,27 +43,35 @@ def test_it_reports_every_bad_feature_and_writes_nothing():
     bad["features"][5]["properties"]["parent_code"] = "NOPE"
     details = failing(bad)
     assert [(d["feature"], d["code"]) for d in details] == [
-        (3, "invalid_geometry"), (4, "invalid_geometry"), (5, "unknown_parent")]
+        (3, "invalid_geometry"),
+        (4, "invalid_geometry"),
+        (5, "unknown_parent"),
+    ]
     assert "out of range" in details[1]["message"]
 
 
 def test_it_rejects_cycles():
-    cyclic = {"type": "FeatureCollection", "features": [
-        feature("A", "甲", 3, "B", square(0, 0, 1, 1)), feature("B", "乙", 3, "A", square(0, 0, 1, 1))]}
+    cyclic = {
+        "type": "FeatureCollection",
+        "features": [feature("A", "甲", 3, "B", square(0, 0, 1, 1)), feature("B", "乙", 3, "A", square(0, 0, 1, 1))],
+    }
     details = failing(cyclic)
     assert any(d["code"] == "cycle" for d in details)
 
 
 def test_levels_must_step_down_by_one():
-    wrong = {"type": "FeatureCollection", "features": [
-        feature("D", "区", 1, None, square(0, 0, 1, 1)), feature("G", "网格", 4, "D", square(0, 0, 1, 1))]}
+    wrong = {
+        "type": "FeatureCollection",
+        "features": [feature("D", "区", 1, None, square(0, 0, 1, 1)), feature("G", "网格", 4, "D", square(0, 0, 1, 1))],
+    }
     assert "level" in failing(wrong)[0]["message"]
 
 
 def test_it_repairs_a_self_intersecting_polygon():
     bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
-    report = services.import_regions(None, {"type": "FeatureCollection", "features": [
-        feature("D", "区", 1, None, bowtie)]})
+    report = services.import_regions(
+        None, {"type": "FeatureCollection", "features": [feature("D", "区", 1, None, bowtie)]}
+    )
     assert report["repaired"] == ["D"]
     assert Region.objects.get(code="D").geometry["type"] == "MultiPolygon"
 

@@ -11,8 +11,9 @@ from grassroots.registry.models import Person
 
 
 def test_grassroots_help_lists_the_project_commands():
-    out = subprocess.run([sys.executable, "-m", "grassroots.cli", "--help"], capture_output=True, text=True,
-                         check=True, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "grassroots.cli", "--help"], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
     for command in ("demo", "regions", "keys"):
         assert command in out
 
@@ -20,7 +21,9 @@ def test_grassroots_help_lists_the_project_commands():
 @pytest.fixture
 def env_file(tmp_path, settings):
     path = tmp_path / ".env"
-    path.write_text(f"GRASSROOTS_FIELD_KEYS={settings.FIELD_KEYS}\nGRASSROOTS_ACTIVE_FIELD_KEY={settings.ACTIVE_FIELD_KEY}\n")
+    path.write_text(
+        f"GRASSROOTS_FIELD_KEYS={settings.FIELD_KEYS}\nGRASSROOTS_ACTIVE_FIELD_KEY={settings.ACTIVE_FIELD_KEY}\n"
+    )
     settings.ENV_FILE = path
     # Registered with the fixture so the rotated keys are undone after the test.
     settings.FIELD_KEYS, settings.ACTIVE_FIELD_KEY = settings.FIELD_KEYS, settings.ACTIVE_FIELD_KEY
@@ -32,7 +35,7 @@ def test_keys_rotate_reencrypts_everything_and_data_stays_readable(env_file, cap
     cast = Cast()
     old_key = settings.ACTIVE_FIELD_KEY
     call_command("keys", "rotate", "--batch-size", "2")
-    assert settings.ACTIVE_FIELD_KEY != old_key
+    assert old_key != settings.ACTIVE_FIELD_KEY
     assert settings.ACTIVE_FIELD_KEY in env_file.read_text()
     for token in Person.objects.values_list("phone", flat=True):
         assert crypto.token_key_id(token) == settings.ACTIVE_FIELD_KEY
@@ -46,10 +49,10 @@ def test_keys_rotate_reencrypts_everything_and_data_stays_readable(env_file, cap
 def test_keys_add_stages_a_key_that_rotate_then_activates(env_file):
     old_key = settings.ACTIVE_FIELD_KEY
     call_command("keys", "add")
-    assert settings.ACTIVE_FIELD_KEY == old_key and settings.FIELD_KEYS.count(":") == 2
+    assert old_key == settings.ACTIVE_FIELD_KEY and settings.FIELD_KEYS.count(":") == 2
     staged = settings.FIELD_KEYS.rsplit(",", 1)[1].split(":")[0]
     call_command("keys", "rotate")
-    assert settings.ACTIVE_FIELD_KEY == staged
+    assert staged == settings.ACTIVE_FIELD_KEY
 
 
 @pytest.mark.django_db
@@ -73,7 +76,10 @@ def test_regions_import_reports_bad_features_and_fails(tmp_path):
     from django.core.management.base import CommandError
 
     src = tmp_path / "bad.geojson"
-    src.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "X", '
-                   '"name": "x", "level": 4, "parent_code": "NOPE"}, "geometry": null}]}', encoding="utf-8")
+    src.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "X", '
+        '"name": "x", "level": 4, "parent_code": "NOPE"}, "geometry": null}]}',
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError, match="#0: X: 上级 NOPE 不存在"):
         call_command("regions", "import", str(src))

@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,7 +19,7 @@ def test_the_database_files_hold_no_plaintext_pii():
     if connection.vendor == "sqlite":
         connection.cursor().execute("PRAGMA wal_checkpoint(FULL)")
         path = connection.settings_dict["NAME"]
-        blobs = b"".join(open(p, "rb").read() for p in (path, f"{path}-wal") if os.path.exists(p))
+        blobs = b"".join(Path(p).read_bytes() for p in (path, f"{path}-wal") if os.path.exists(p))
         assert len(blobs) > 10_000, "the test database should be a file on disk"
     elif connection.vendor == "postgresql":
         if not shutil.which("pg_dump"):
@@ -26,9 +27,22 @@ def test_the_database_files_hold_no_plaintext_pii():
         params = connection.get_connection_params()
         env = {**os.environ, "PGPASSWORD": str(params.get("password") or "")}
         blobs = subprocess.run(
-            ["pg_dump", "-h", params.get("host") or "127.0.0.1", "-p", str(params.get("port") or 5432),
-             "-U", params.get("user") or "postgres", "-d", params["dbname"], "--data-only"],
-            check=True, capture_output=True, env=env, timeout=120,
+            [
+                "pg_dump",
+                "-h",
+                params.get("host") or "127.0.0.1",
+                "-p",
+                str(params.get("port") or 5432),
+                "-U",
+                params.get("user") or "postgres",
+                "-d",
+                params["dbname"],
+                "--data-only",
+            ],
+            check=True,
+            capture_output=True,
+            env=env,
+            timeout=120,
         ).stdout
         assert b"registry_person" in blobs
     else:

@@ -9,10 +9,26 @@ P1_ID = valid_id(seq="123")  # 110101198001011234 + check
 USERS = ["admin", "leader_s1", "staff_s1", "worker_c1", "grid_g1", "dept_d", "resident", "outsider"]
 
 # Who may read p1 (grid G1 in street S1) and p4 (grid G4 in street S2).
-READ_P1 = {"admin": 200, "leader_s1": 200, "staff_s1": 200, "worker_c1": 200, "grid_g1": 200, "dept_d": 200,
-           "resident": 404, "outsider": 404}
-READ_P4 = {"admin": 200, "leader_s1": 404, "staff_s1": 404, "worker_c1": 404, "grid_g1": 404, "dept_d": 200,
-           "resident": 404, "outsider": 200}
+READ_P1 = {
+    "admin": 200,
+    "leader_s1": 200,
+    "staff_s1": 200,
+    "worker_c1": 200,
+    "grid_g1": 200,
+    "dept_d": 200,
+    "resident": 404,
+    "outsider": 404,
+}
+READ_P4 = {
+    "admin": 200,
+    "leader_s1": 404,
+    "staff_s1": 404,
+    "worker_c1": 404,
+    "grid_g1": 404,
+    "dept_d": 200,
+    "resident": 404,
+    "outsider": 200,
+}
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -44,8 +60,16 @@ def test_person_output_is_masked_by_role(cast, api_client, username):
     assert body["id_number"] == P1_ID[:6] + "********" + P1_ID[-4:]
 
 
-LIST_COUNTS = {"admin": 3, "leader_s1": 2, "staff_s1": 2, "worker_c1": 1, "grid_g1": 1, "dept_d": 3,
-               "resident": 0, "outsider": 1}
+LIST_COUNTS = {
+    "admin": 3,
+    "leader_s1": 2,
+    "staff_s1": 2,
+    "worker_c1": 1,
+    "grid_g1": 1,
+    "dept_d": 3,
+    "resident": 0,
+    "outsider": 1,
+}
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -54,8 +78,16 @@ def test_person_lists_are_limited_to_the_subtree(cast, api_client, username):
     assert body["count"] == LIST_COUNTS[username]
 
 
-EXPORT = {"admin": 200, "leader_s1": 200, "staff_s1": 200, "worker_c1": 200, "grid_g1": 403, "dept_d": 403,
-          "resident": 403, "outsider": 200}
+EXPORT = {
+    "admin": 200,
+    "leader_s1": 200,
+    "staff_s1": 200,
+    "worker_c1": 200,
+    "grid_g1": 403,
+    "dept_d": 403,
+    "resident": 403,
+    "outsider": 200,
+}
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -68,8 +100,16 @@ def test_export_needs_the_export_permission(cast, api_client, username):
         assert ("13812345678" in text) == (username == "worker_c1")
 
 
-CREATE_IN_G3 = {"admin": 201, "leader_s1": 403, "staff_s1": 201, "worker_c1": 404, "grid_g1": 404,
-                "dept_d": 403, "resident": 404, "outsider": 404}
+CREATE_IN_G3 = {
+    "admin": 201,
+    "leader_s1": 403,
+    "staff_s1": 201,
+    "worker_c1": 404,
+    "grid_g1": 404,
+    "dept_d": 403,
+    "resident": 404,
+    "outsider": 404,
+}
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -92,10 +132,13 @@ def test_a_retried_registration_with_the_same_idempotency_key_creates_one_person
     assert changed.status_code == 409
 
 
-@pytest.mark.parametrize(("body", "status", "code"), [
-    ("{not json", 400, "invalid_input"),
-    ('{"region_id": 1}', 422, "invalid_input"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ("{not json", 400, "invalid_input"),
+        ('{"region_id": 1}', 422, "invalid_input"),
+    ],
+)
 def test_malformed_bodies_get_a_clear_4xx(cast, api_client, body, status, code):
     response = api_client.as_user(cast.staff_s1).post("/api/v1/registry/persons", body)
     assert response.status_code == status
@@ -129,7 +172,9 @@ def test_counts_per_region_respect_scope(cast, api_client):
     assert {r["name"]: r["persons"] for r in rows} == {"一社区": 1, "二社区": 1}
     rows = api_client.as_user(cast.admin).get(f"/api/v1/registry/counts?region={cast.D.pk}").json()
     assert {r["name"]: (r["persons"], r["houses"], r["legal_persons"]) for r in rows} == {
-        "甲街道": (2, 1, 1), "乙街道": (1, 1, 0)}
+        "甲街道": (2, 1, 1),
+        "乙街道": (1, 1, 0),
+    }
     assert api_client.as_user(cast.grid_g1).get(f"/api/v1/registry/counts?region={cast.S1.pk}").status_code == 404
 
 
@@ -140,8 +185,9 @@ def test_reveal_through_the_api_is_audited(cast, api_client):
     response = client.post(f"/api/v1/registry/persons/{cast.p1.pk}/reveal", {"field": "phone", "reason": "回访"})
     assert response.json() == {"field": "phone", "value": "13812345678"}
     assert AuditEntry.objects.filter(actor=cast.grid_g1, extra__field="phone").exists()
-    denied = api_client.as_user(cast.leader_s1).post(f"/api/v1/registry/persons/{cast.p1.pk}/reveal",
-                                                     {"field": "phone", "reason": "回访"})
+    denied = api_client.as_user(cast.leader_s1).post(
+        f"/api/v1/registry/persons/{cast.p1.pk}/reveal", {"field": "phone", "reason": "回访"}
+    )
     assert denied.status_code == 403
 
 

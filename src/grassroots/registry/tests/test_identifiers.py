@@ -4,7 +4,11 @@ import pytest
 
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.registry.identifiers import (
-    id_check_char, normalise_phone, parse_id_number, parse_uscc, uscc_check_char,
+    id_check_char,
+    normalise_phone,
+    parse_id_number,
+    parse_uscc,
+    uscc_check_char,
 )
 
 
@@ -26,13 +30,16 @@ def test_id_with_a_digit_check_character():
     assert facts.sex == "M" and facts.birth_date == dt.date(1880, 1, 1)
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("11010519491231002", "18位"),
-    ("1101051949123100X2", "18位"),
-    ("99010519491231002X", "省级代码"),
-    ("110105194902300021", "出生日期无效"),
-    ("110105194912310021", "校验码错误：应为 X，实为 1"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("11010519491231002", "18位"),
+        ("1101051949123100X2", "18位"),
+        ("99010519491231002X", "省级代码"),
+        ("110105194902300021", "出生日期无效"),
+        ("110105194912310021", "校验码错误：应为 X，实为 1"),
+    ],
+)
 def test_invalid_id_numbers_are_rejected_with_the_reason(value, reason):
     with pytest.raises(DomainError) as err:
         parse_id_number(value)
@@ -49,12 +56,15 @@ def test_uscc_check_character_worked_by_hand():
     assert parse_uscc("91350100m000100y43") == "91350100M000100Y43"
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("91350100M000100Y4", "18位"),
-    ("91350100M000100I43", "非法字符：I"),
-    ("B1350100M000100Y43", "登记管理部门码"),
-    ("91350100M000100Y44", "校验码错误：应为 3，实为 4"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("91350100M000100Y4", "18位"),
+        ("91350100M000100I43", "非法字符：I"),
+        ("B1350100M000100Y43", "登记管理部门码"),
+        ("91350100M000100Y44", "校验码错误：应为 3，实为 4"),
+    ],
+)
 def test_invalid_usccs_are_rejected_with_the_reason(value, reason):
     with pytest.raises(DomainError) as err:
         parse_uscc(value)
@@ -62,9 +72,14 @@ def test_invalid_usccs_are_rejected_with_the_reason(value, reason):
     assert reason in err.value.message
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("138 1234 5678", "13812345678"), ("+8613812345678", "13812345678"), ("010-65123456", "010-65123456"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("138 1234 5678", "13812345678"),
+        ("+8613812345678", "13812345678"),
+        ("010-65123456", "010-65123456"),
+    ],
+)
 def test_phones_are_normalised(raw, expected):
     assert normalise_phone(raw) == expected
 

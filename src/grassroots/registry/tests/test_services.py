@@ -81,8 +81,9 @@ def test_reveal_needs_a_reason_and_the_right_role(cast):
 
 def test_viewing_a_person_is_audited(cast):
     services.get_person_for(cast.worker_c1, cast.p1.pk)
-    assert AuditEntry.objects.filter(event=AuditEvent.PERSON_VIEWED, actor=cast.worker_c1,
-                                     target_id=str(cast.p1.pk)).exists()
+    assert AuditEntry.objects.filter(
+        event=AuditEvent.PERSON_VIEWED, actor=cast.worker_c1, target_id=str(cast.p1.pk)
+    ).exists()
 
 
 def test_tags_only_apply_to_their_kind_of_target(cast):
@@ -116,6 +117,7 @@ def test_house_coordinates_must_lie_in_the_grid(cast):
 
 def test_legal_persons_need_a_valid_uscc(cast):
     with pytest.raises(DomainError) as err:
-        places.create_legal_person(cast.grid_g1, region=cast.G1, uscc="91350100M000100Y44", name="某店",
-                                   address="银杏胡同9号", industry="F")
+        places.create_legal_person(
+            cast.grid_g1, region=cast.G1, uscc="91350100M000100Y44", name="某店", address="银杏胡同9号", industry="F"
+        )
     assert err.value.code == ErrorCode.INVALID_USCC

@@ -31,10 +31,12 @@ class Command(BaseCommand):
             except DomainError as exc:
                 lines = [exc.message] + [f"  #{d['feature']}: {d['message']}" for d in exc.details or []]
                 raise CommandError("\n".join(lines)) from None
-            self.stdout.write(self.style.SUCCESS(
-                f"导入完成 / imported: {report['created']} created, {report['updated']} updated"
-                + (f", repaired geometry: {', '.join(report['repaired'])}" if report["repaired"] else "")
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"导入完成 / imported: {report['created']} created, {report['updated']} updated"
+                    + (f", repaired geometry: {', '.join(report['repaired'])}" if report["repaired"] else "")
+                )
+            )
             return
         root = None
         if options["root"]:

@@ -32,11 +32,18 @@ class Command(BaseCommand):
 
         admin_pw, staff_pw = demo_passwords()
         try:
-            counts = load(scale, seed=seed, admin_password=admin_pw, staff_password=staff_pw,
-                          progress=(lambda msg: None) if quiet else self.stdout.write)
+            counts = load(
+                scale,
+                seed=seed,
+                admin_password=admin_pw,
+                staff_password=staff_pw,
+                progress=(lambda msg: None) if quiet else self.stdout.write,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"演示数据 / demo ({scale}): {counts}"))
         self.stdout.write(f"管理员 / admin login:  admin / {admin_pw}")
-        self.stdout.write(f"演示员工 / demo staff (same password {staff_pw}): qu_leader, jd001_leader, jd001_staff, "
-                          "sq<社区代码后6位>, wg<网格代码后9位> — see docs/demo.md")
+        self.stdout.write(
+            f"演示员工 / demo staff (same password {staff_pw}): qu_leader, jd001_leader, jd001_staff, "
+            "sq<社区代码后6位>, wg<网格代码后9位> — see docs/demo.md"
+        )

@@ -33,10 +33,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"staged key {kid}; reload the servers, then run `keys rotate`"))
         elif action == "rotate":
             old, new = keys.activate_newest(env_file)
-            done = keys.reseal_all(options["batch_size"],
-                                   progress=lambda m, c, n: self.stdout.write(f"  {m}.{c}: {n}"))
-            record(actor=None, event=AuditEvent.KEYS_ROTATED, target_type="core.keys",
-                   extra={"from": old, "to": new, "resealed": dict(done)})
+            done = keys.reseal_all(options["batch_size"], progress=lambda m, c, n: self.stdout.write(f"  {m}.{c}: {n}"))
+            record(
+                actor=None,
+                event=AuditEvent.KEYS_ROTATED,
+                target_type="core.keys",
+                extra={"from": old, "to": new, "resealed": dict(done)},
+            )
             self.stdout.write(self.style.SUCCESS(f"active key {old} → {new}; re-encrypted {sum(done.values())} values"))
         elif action == "retire":
             retired = keys.retire_unused(env_file)
