@@ -55,9 +55,13 @@ class Region(models.Model):
 
 
 class IndexState(models.Model):
-    """A single row whose version changes with any grid geometry, so every process can drop stale caches."""
+    """A single row whose version changes with any grid geometry, so every process can drop stale caches.
 
-    version = models.PositiveBigIntegerField(default=0)
+    A random token rather than a counter: a counter rolled back with its transaction would repeat a value
+    another process may have cached for different rows.
+    """
+
+    version = models.CharField(max_length=32, default="")
 
     def __str__(self) -> str:
         return f"grid index v{self.version}"

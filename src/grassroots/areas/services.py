@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Concat, Substr
 
 from grassroots.accounts.roles import Perm
@@ -23,8 +24,7 @@ MAX_LOCATE_POINTS = 100_000
 
 
 def bump_index_version() -> None:
-    IndexState.objects.get_or_create(pk=1)
-    IndexState.objects.filter(pk=1).update(version=F("version") + 1)
+    IndexState.objects.update_or_create(pk=1, defaults={"version": uuid.uuid4().hex})
 
 
 def save_region(region: Region, *, geometry: dict | None) -> Region:
@@ -145,7 +145,7 @@ def _load_grids() -> list[tuple[int, dict]]:
 
 
 def grid_index() -> GridIndex:
-    version = IndexState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    version = IndexState.objects.filter(pk=1).values_list("version", flat=True).first() or ""
     return get_cached_index(version, _load_grids)
 
 

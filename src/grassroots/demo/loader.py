@@ -153,9 +153,10 @@ def _populate(grid_codes: list[str], scale: Scale, seed: int, progress) -> dict:
     per_grid = rng.multinomial(scale.people, np.full(len(grid_codes), 1 / len(grid_codes)))
     totals: dict[str, int] = {}
     used_ids: set[str] = set()
+    used_roads: set[str] = set()
     tags = {t.code: t for t in Tag.objects.all()}
     for i, (code, n) in enumerate(zip(grid_codes, per_grid, strict=True)):
-        counts = populate_grid(grids[code], int(n), rng, used_ids, tags)
+        counts = populate_grid(grids[code], int(n), rng, used_ids, used_roads, tags)
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value
         if (i + 1) % max(1, len(grid_codes) // 10) == 0:

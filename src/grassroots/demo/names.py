@@ -178,14 +178,29 @@ def person_name(rng: np.random.Generator) -> str:
     return surname + "".join(GIVEN_CHARS[i] for i in rng.integers(0, len(GIVEN_CHARS), size))
 
 
-def road_names(rng: np.random.Generator, n: int) -> list[str]:
+ORDINALS = "一二三四五六七八九十"
+
+
+def road_names(rng: np.random.Generator, n: int, used: set[str]) -> list[str]:
+    """n road names not in `used` (which is updated). When the compounds run out, add 一条, 二条 …"""
     names: list[str] = []
+    attempts = 0
     while len(names) < n:
         core = ROAD_CORES[rng.integers(len(ROAD_CORES))]
         head = ROAD_HEADS[rng.integers(len(ROAD_HEADS))] if rng.random() < 0.5 else ""
         name = head + core + ROAD_TAILS[rng.integers(len(ROAD_TAILS))]
-        if name not in names:
+        attempts += 1
+        if attempts > 30:
+            ordinal = int(rng.integers(1, 100))
+            tens, ones = divmod(ordinal, 10)
+            number = (
+                (ORDINALS[tens - 1] if tens > 1 else "") + ("十" if tens else "") + (ORDINALS[ones - 1] if ones else "")
+            )
+            name = head + core + number + "条"
+        if name not in used:
+            used.add(name)
             names.append(name)
+            attempts = 0
     return names
 
 

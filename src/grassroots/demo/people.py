@@ -59,18 +59,17 @@ def _ages(size: int, rng: np.random.Generator) -> list[int]:
 
 
 def populate_grid(
-    grid: Region, n: int, rng: np.random.Generator, used_ids: set[str], tags: dict[str, Tag]
+    grid: Region, n: int, rng: np.random.Generator, used_ids: set[str], used_roads: set[str], tags: dict[str, Tag]
 ) -> dict[str, int]:
     tag = tags.__getitem__
     sizes = _household_sizes(n, rng)
     shops = max(1, n // 45)
     points = random_points(grid.geometry, len(sizes) + shops, rng)
-    roads = names.road_names(rng, 3)
-    suffix = grid.code[-5:]  # keeps door numbers unique across the district's synthetic roads
+    roads = names.road_names(rng, 3, used_roads)  # roads unique to the grid keep door numbers unique
     houses, households, persons, firms, taggings = [], [], [], [], []
     for i, size in enumerate(sizes):
         floating = rng.random() < 0.23
-        road = roads[i % len(roads)] + f"（{suffix}）"
+        road = roads[i % len(roads)]
         if rng.random() < 0.6:
             house = House(
                 region=grid,
@@ -98,8 +97,8 @@ def populate_grid(
         industry = str(rng.choice(["H", "H", "F", "F", "O", "I", "L", "Q", "P", "R", "E", "K"]))
         house = House(
             region=grid,
-            road=roads[k % len(roads)] + f"（{suffix}）",
-            number=f"{100 + k}号",
+            road=roads[k % len(roads)],
+            number=f"甲{k + 1}号",
             house_type=HouseType.SHOP,
             is_demo=True,
         )
