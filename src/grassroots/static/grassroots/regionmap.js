@@ -12,11 +12,14 @@
       var data = fc.features.map(function (f) {
         return { name: f.properties.name, value: values[f.properties.region_id] || 0, regionId: f.properties.region_id };
       });
-      var max = Math.max.apply(null, data.map(function (d) { return d.value; }).concat([1]));
+      var vals = data.map(function (d) { return d.value; });
+      var max = Math.max.apply(null, vals.concat([1]));
+      var min = Math.min.apply(null, vals.concat([max]));
+      if (min === max) { min = 0; }
       var chart = echarts.init(el);
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (p) { return p.name + "<br>" + (el.dataset.valueLabel || "") + "：" + (p.value || 0); } },
-        visualMap: { min: 0, max: max, calculable: true, left: "left", bottom: 10, inRange: { color: ["#e0ecff", "#1456f0"] } },
+        visualMap: { min: min, max: max, calculable: true, left: "left", bottom: 10, inRange: { color: ["#e0ecff", "#1456f0"] } },
         series: [{ type: "map", map: name, roam: true, data: data, label: { show: data.length <= 40, fontSize: 11 },
                    emphasis: { label: { show: true } } }]
       });
