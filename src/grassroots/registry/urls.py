@@ -1,10 +1,12 @@
 from django.urls import path
 
-from grassroots.registry import views
+from grassroots.registry import entry, views
 
 app_name = "registry"
 urlpatterns = [
     path("persons/", views.persons, name="persons"),
+    path("persons/new/", entry.new_person, name="person_new"),
+    path("houses/new/", entry.new_house, name="house_new"),
     path("persons/search/", views.person_search, name="person_search"),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/reveal/", views.person_reveal, name="person_reveal"),
