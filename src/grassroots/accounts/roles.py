@@ -33,7 +33,8 @@ class Perm(StrEnum):
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
 
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.SYSTEM_ADMIN: frozenset(Perm),
+    # Administrators run the system; seeing a resident's full ID is for those who serve them in person.
+    Role.SYSTEM_ADMIN: frozenset(Perm) - {Perm.REVEAL_PII},
     Role.STREET_LEADER: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EXPORT_REGISTRY}),
     Role.STREET_STAFF: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY}),
     Role.COMMUNITY_STAFF: frozenset(
