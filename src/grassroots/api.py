@@ -52,11 +52,13 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig):
 def _mount() -> None:
     from grassroots.accounts.api import router as accounts_router
     from grassroots.areas.api import router as areas_router
+    from grassroots.cases.api import router as cases_router
     from grassroots.registry.api import router as registry_router
 
     api.add_router("/regions", areas_router)
     api.add_router("/registry", registry_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/cases", cases_router)
 
 
 _mount()

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "grassroots.areas",
     "grassroots.accounts",
     "grassroots.registry",
+    "grassroots.cases",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("GRASSROOTS_MEDIA_ROOT", VAR_DIR / "media"))
+
 # Bodies larger than this are refused before any parsing (413 through the error handler).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("GRASSROOTS_MAX_BODY", 5 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -146,7 +150,24 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "cases-sla-check": {"task": "grassroots.cases.tasks.check_sla", "schedule": 300.0},
+    "cases-ownerless-check": {"task": "grassroots.cases.tasks.check_ownerless", "schedule": 60.0},
+    "cases-auto-confirm": {"task": "grassroots.cases.tasks.auto_confirm", "schedule": 3600.0},
+}
+
+# Case handling (cases app). Working periods and local holiday overrides feed the SLA calendar.
+CASE_DUPLICATE_RADIUS_M = float(os.environ.get("GRASSROOTS_DUPLICATE_RADIUS_M", 150))
+CASE_DUPLICATE_DAYS = int(os.environ.get("GRASSROOTS_DUPLICATE_DAYS", 7))
+CASE_DUPLICATE_SIMILARITY = float(os.environ.get("GRASSROOTS_DUPLICATE_SIMILARITY", 0.3))
+CASE_AUTO_CONFIRM_DAYS = int(os.environ.get("GRASSROOTS_AUTO_CONFIRM_DAYS", 7))
+CASE_OWNERLESS_MINUTES = int(os.environ.get("GRASSROOTS_OWNERLESS_MINUTES", 30))
+CASE_MAX_RETURNS = 2  # the third return goes to an arbiter
+CASE_MAX_PHOTO_BYTES = int(os.environ.get("GRASSROOTS_MAX_PHOTO_BYTES", 4 * 1024 * 1024))
+CASE_MODEL_PATH = VAR_DIR / "models" / "case_classifier.pkl"
+SLA_WORKING_PERIODS = [("09:00", "12:00"), ("13:30", "17:30")]
+SLA_EXTRA_HOLIDAYS: list[str] = []
+SLA_EXTRA_WORKDAYS: list[str] = []
 
 EMAIL_BACKEND = os.environ.get("GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -28,6 +28,12 @@ class Perm(StrEnum):
     EXPORT_REGISTRY = "registry.export"
     REVEAL_PII = "registry.reveal"
     MANAGE_ACCOUNTS = "accounts.manage"
+    REPORT_CASES = "cases.report"  # open a case: own report, patrol, or on a resident's behalf
+    VIEW_CASES = "cases.view"
+    HANDLE_CASES = "cases.handle"  # accept, return, progress, resolve the cases one owns
+    ARBITRATE_CASES = "cases.arbitrate"  # decide the owner after repeated returns; merge duplicates
+    SUPERVISE_CASES = "cases.supervise"  # 督办
+    MANAGE_ROUTING = "cases.routing"  # edit the responsibility list (责任清单)
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
@@ -35,14 +41,55 @@ STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     # Administrators run the system; seeing a resident's full ID is for those who serve them in person.
     Role.SYSTEM_ADMIN: frozenset(Perm) - {Perm.REVEAL_PII},
-    Role.STREET_LEADER: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EXPORT_REGISTRY}),
-    Role.STREET_STAFF: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY}),
-    Role.COMMUNITY_STAFF: frozenset(
-        {Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.EXPORT_REGISTRY, Perm.REVEAL_PII}
+    Role.STREET_LEADER: frozenset(
+        {
+            Perm.VIEW_REGIONS,
+            Perm.VIEW_REGISTRY,
+            Perm.EXPORT_REGISTRY,
+            Perm.VIEW_CASES,
+            Perm.ARBITRATE_CASES,
+            Perm.SUPERVISE_CASES,
+        }
     ),
-    Role.GRID_WORKER: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.REVEAL_PII}),
-    Role.DEPARTMENT: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY}),
-    Role.RESIDENT: frozenset(),
+    Role.STREET_STAFF: frozenset(
+        {
+            Perm.VIEW_REGIONS,
+            Perm.VIEW_REGISTRY,
+            Perm.EDIT_REGISTRY,
+            Perm.EXPORT_REGISTRY,
+            Perm.REPORT_CASES,
+            Perm.VIEW_CASES,
+            Perm.HANDLE_CASES,
+            Perm.ARBITRATE_CASES,
+            Perm.MANAGE_ROUTING,
+        }
+    ),
+    Role.COMMUNITY_STAFF: frozenset(
+        {
+            Perm.VIEW_REGIONS,
+            Perm.VIEW_REGISTRY,
+            Perm.EDIT_REGISTRY,
+            Perm.EXPORT_REGISTRY,
+            Perm.REVEAL_PII,
+            Perm.REPORT_CASES,
+            Perm.VIEW_CASES,
+            Perm.HANDLE_CASES,
+        }
+    ),
+    Role.GRID_WORKER: frozenset(
+        {
+            Perm.VIEW_REGIONS,
+            Perm.VIEW_REGISTRY,
+            Perm.EDIT_REGISTRY,
+            Perm.REVEAL_PII,
+            Perm.REPORT_CASES,
+            Perm.VIEW_CASES,
+            Perm.HANDLE_CASES,
+        }
+    ),
+    # Department officers see and handle only the cases routed to their department (cases/access.py).
+    Role.DEPARTMENT: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.HANDLE_CASES}),
+    Role.RESIDENT: frozenset({Perm.REPORT_CASES}),
 }
 
 # Who sees what by default. Those who serve residents face to face (grid, community) see names and phones;

@@ -64,7 +64,7 @@ class EncryptedTextField(models.TextField):
         return {"table": instance._meta.db_table, "column": self.column, "row_id": instance.pk}
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else Sealed(value)
+        return value if value in (None, "") else Sealed(value)
 
     def seal(self, instance, plaintext: str) -> Sealed:
         return Sealed(crypto.encrypt(plaintext, **self.aad_parts(instance)))

@@ -5,6 +5,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from grassroots.areas.services import get_region_for
 from grassroots.core import idempotency
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.pagination import LazyRows
 from grassroots.registry import places, presenters, queries, services
 from grassroots.registry.models import Tag
 from grassroots.registry.schemas import (
@@ -67,20 +68,7 @@ def list_persons(
         services.record_listing(request.auth, people, filters={"region": region, "tag": tag})
         return [_person_json(request.auth, p) for p in people]
 
-    return LazyPage(qs.order_by("region__path", "id"), render)
-
-
-class LazyPage:
-    """Lets the paginator count and slice the queryset; only the returned page is rendered (and audited)."""
-
-    def __init__(self, qs, render):
-        self.qs, self.render = qs, render
-
-    def __len__(self) -> int:
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        return self.render(list(self.qs[item]))
+    return LazyRows(qs.order_by("region__path", "id"), render)
 
 
 @router.get("/persons/search", response=list[PersonOut])
@@ -164,7 +152,7 @@ def list_houses(
         house_type=house_type,
         is_rental=is_rental,
     )
-    return LazyPage(qs.order_by("door_number"), lambda page: [_house_json(h) for h in page])
+    return LazyRows(qs.order_by("door_number"), lambda page: [_house_json(h) for h in page])
 
 
 @router.get("/houses/{house_id}", response=HouseDetailOut)
@@ -186,7 +174,7 @@ def list_legal_persons(request: HttpRequest, region: int | None = None, tag: str
     qs = queries.filter_legal_persons(
         places.legal_persons_for(request.auth), region=_region_or_none(request, region), tag=tag, industry=industry
     )
-    return LazyPage(
+    return LazyRows(
         qs.order_by("name"), lambda page: [{**presenters.legal_person_row(e), "id": str(e.pk)} for e in page]
     )
 

@@ -1,0 +1,77 @@
+"""Who sees and who may act on a case. Every case query goes through here.
+
+- Staff with VIEW_CASES see the cases located in their subtrees (accounts.scope).
+- Department officers see only the cases their department owns, within their subtree.
+- Residents see the cases they reported or follow.
+Outside that, a case does not exist for the caller (NotFound).
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from grassroots.accounts.roles import Perm, Role
+from grassroots.accounts.scope import grants, grants_with
+from grassroots.cases.models import Case
+from grassroots.core.errors import NotFound, PermissionDenied
+
+
+def _visible(actor) -> Q | None:
+    clauses = [Q(region_path__startswith=g.path) for g in grants_with(actor, Perm.VIEW_CASES)]
+    clauses += [
+        Q(owner_department_id=g.department_id, region_path__startswith=g.path)
+        for g in grants(actor)
+        if g.role == Role.DEPARTMENT and g.department_id
+    ]
+    if getattr(actor, "is_authenticated", False):
+        clauses += [Q(reporter=actor), Q(followers__user=actor)]
+    return reduce(or_, clauses) if clauses else None
+
+
+def cases_for(actor) -> QuerySet[Case]:
+    clause = _visible(actor)
+    if clause is None:
+        return Case.objects.none()
+    qs = Case.objects.filter(clause)
+    if getattr(actor, "is_authenticated", False):
+        qs = qs.distinct()  # the follower join can repeat rows
+    return qs.select_related("category", "region", "owner_region", "owner_department")
+
+
+def get_case_for(actor, case_id: int) -> Case:
+    case = cases_for(actor).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def can_handle(actor, case: Case) -> bool:
+    """The case's owner: its department's officers, or staff holding HANDLE_CASES over the owner region."""
+    for grant in grants_with(actor, Perm.HANDLE_CASES):
+        if not case.region_path.startswith(grant.path):
+            continue
+        if case.owner_department_id:
+            if grant.role == Role.DEPARTMENT and grant.department_id == case.owner_department_id:
+                return True
+            if grant.role == Role.SYSTEM_ADMIN:
+                return True
+        elif grant.role != Role.DEPARTMENT and case.owner_region.path.startswith(grant.path):
+            return True
+    return False
+
+
+def require_handler(actor, case: Case) -> None:
+    if not can_handle(actor, case):
+        raise PermissionDenied("您不是该事件的承办人 / you do not own this case")
+
+
+def can(actor, perm: Perm, case: Case) -> bool:
+    return any(case.region_path.startswith(g.path) for g in grants_with(actor, perm))
+
+
+def require(actor, perm: Perm, case: Case) -> None:
+    if not can(actor, perm, case):
+        raise PermissionDenied()

@@ -1,0 +1,285 @@
+import base64
+import binascii
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from grassroots.accounts.models import Department
+from grassroots.areas.services import get_region_for
+from grassroots.cases import duplicates, handling, intake, queries, residents
+from grassroots.cases.access import cases_for, get_case_for
+from grassroots.cases.evidence import Photo
+from grassroots.cases.models import Category, Channel, Notification
+from grassroots.cases.presenters import case_detail, case_row
+from grassroots.cases.schemas import (
+    CaseDetailOut,
+    CaseIn,
+    CaseOut,
+    CategoryOut,
+    CloseUnfixedIn,
+    DuplicateOut,
+    MergeIn,
+    NoteIn,
+    NotificationOut,
+    OwnerIn,
+    ProgressIn,
+    RateIn,
+    ReclassifyIn,
+    ReferIn,
+    ReturnIn,
+    SuperviseIn,
+)
+from grassroots.core import idempotency
+from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.pagination import LazyRows
+from grassroots.core.time import now
+
+router = Router(tags=["cases"])
+
+
+def decode_photos(items: list[str]) -> list[Photo]:
+    photos = []
+    for n, item in enumerate(items, start=1):
+        try:
+            photos.append(Photo(f"photo{n}", base64.b64decode(item.split(",", 1)[-1], validate=True)))
+        except (binascii.Error, ValueError):
+            raise DomainError(ErrorCode.INVALID_INPUT, f"第 {n} 张照片不是有效的 base64") from None
+    return photos
+
+
+def detail(request, case) -> dict:
+    return case_detail(request.auth, get_case_for(request.auth, case.pk))
+
+
+@router.get("/categories", response=list[CategoryOut])
+def categories(request: HttpRequest):
+    rows = Category.objects.filter(is_active=True).select_related("parent")
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "parent": c.parent.code if c.parent_id else None,
+            "allow_anonymous": c.allow_anonymous,
+        }
+        for c in rows
+    ]
+
+
+@router.post("/", response={201: CaseDetailOut})
+def open_case(request: HttpRequest, payload: CaseIn):
+    def produce():
+        report = intake.Report(
+            **payload.dict(exclude={"photos", "idempotency_key", "channel"}), photos=decode_photos(payload.photos)
+        )
+        case = intake.open_case(request.auth, report, channel=Channel(payload.channel))
+        body = CaseDetailOut(**case_detail(request.auth, case)).model_dump(mode="json")
+        return 201, body
+
+    key = idempotency.key_from(request, payload.idempotency_key)
+    return Status(*idempotency.run_once(request, endpoint="cases.open", key=key, produce=produce))
+
+
+@router.get("/", response=list[CaseOut])
+@paginate(LimitOffsetPagination)
+def list_cases(
+    request: HttpRequest,
+    status: str = "",
+    category: str = "",
+    region: int | None = None,
+    overdue: bool = False,
+    mine: bool = False,
+):
+    area = get_region_for(request.auth, region) if region else None
+    qs = queries.filter_cases(
+        cases_for(request.auth),
+        actor=request.auth,
+        status=status,
+        category=category,
+        region=area,
+        overdue=overdue,
+        mine=mine,
+    )
+    return LazyRows(qs, lambda page: [case_row(request.auth, c) for c in page])
+
+
+@router.get("/duplicates", response=list[DuplicateOut])
+def find_duplicates(request: HttpRequest, category: str, lng: float, lat: float, text: str = ""):
+    cat = Category.objects.filter(code=category).first()
+    if cat is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"未知事件类别：{category}")
+    found = duplicates.find_duplicates(cat, lng, lat, text)
+    return [
+        {
+            "case": case_row(request.auth, c.case),
+            "distance_m": round(c.distance_m, 1),
+            "similarity": round(c.similarity, 3),
+        }
+        for c in found
+    ]
+
+
+@router.get("/notifications", response=list[NotificationOut])
+def notifications(request: HttpRequest, unread: bool = False):
+    qs = Notification.objects.filter(user=request.auth)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [
+        {
+            "id": n.pk,
+            "message": n.message,
+            "case_id": str(n.case_id) if n.case_id else None,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
+        }
+        for n in qs[:100]
+    ]
+
+
+@router.post("/notifications/{notification_id}/read", response=NotificationOut)
+def read_notification(request: HttpRequest, notification_id: int):
+    updated = Notification.objects.filter(pk=notification_id, user=request.auth).update(read_at=now())
+    if not updated:
+        raise NotFound()
+    n = Notification.objects.get(pk=notification_id)
+    return {
+        "id": n.pk,
+        "message": n.message,
+        "case_id": str(n.case_id) if n.case_id else None,
+        "created_at": n.created_at,
+        "read_at": n.read_at,
+    }
+
+
+@router.get("/{case_id}", response=CaseDetailOut)
+def get_case(request: HttpRequest, case_id: int):
+    return case_detail(request.auth, get_case_for(request.auth, case_id))
+
+
+@router.post("/{case_id}/accept", response=CaseDetailOut)
+def accept(request: HttpRequest, case_id: int):
+    return detail(request, handling.accept_case(request.auth, get_case_for(request.auth, case_id)))
+
+
+@router.post("/{case_id}/return", response=CaseDetailOut)
+def return_case(request: HttpRequest, case_id: int, payload: ReturnIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(
+        request, handling.return_case(request.auth, case, reason=payload.reason, likely_owner=payload.likely_owner)
+    )
+
+
+def _owner(request, payload: OwnerIn) -> dict:
+    department = (
+        Department.objects.filter(pk=payload.department_id).select_related("region").first()
+        if payload.department_id
+        else None
+    )
+    if payload.department_id and department is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "未知部门 / unknown department")
+    region = get_region_for(request.auth, payload.region_id) if payload.region_id else None
+    return {"department": department, "region": region}
+
+
+@router.post("/{case_id}/reroute", response=CaseDetailOut)
+def reroute(request: HttpRequest, case_id: int, payload: OwnerIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(request, handling.reroute_case(request.auth, case, **_owner(request, payload), note=payload.note))
+
+
+@router.post("/{case_id}/arbitrate", response=CaseDetailOut)
+def arbitrate(request: HttpRequest, case_id: int, payload: OwnerIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(
+        request, handling.arbitrate_case(request.auth, case, **_owner(request, payload), decision=payload.note)
+    )
+
+
+@router.post("/{case_id}/progress", response=CaseDetailOut)
+def progress(request: HttpRequest, case_id: int, payload: ProgressIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(
+        request,
+        handling.add_progress(
+            request.auth, case, note=payload.note, percent=payload.percent, photos=decode_photos(payload.photos)
+        ),
+    )
+
+
+@router.post("/{case_id}/resolve", response=CaseDetailOut)
+def resolve(request: HttpRequest, case_id: int, payload: NoteIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(
+        request, handling.resolve_case(request.auth, case, note=payload.note, photos=decode_photos(payload.photos))
+    )
+
+
+@router.post("/{case_id}/close-unfixed", response=CaseDetailOut)
+def close_unfixed(request: HttpRequest, case_id: int, payload: CloseUnfixedIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(
+        request,
+        handling.close_unfixed(
+            request.auth, case, reason=payload.reason, note=payload.note, planned_date=payload.planned_date
+        ),
+    )
+
+
+@router.post("/{case_id}/refer", response=CaseDetailOut)
+def refer(request: HttpRequest, case_id: int, payload: ReferIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(request, handling.refer_case(request.auth, case, body=payload.body, note=payload.note))
+
+
+@router.post("/{case_id}/rate", response=CaseDetailOut)
+def rate(request: HttpRequest, case_id: int, payload: RateIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(
+        request,
+        residents.rate_case(
+            request.auth, case, satisfied=payload.satisfied, score=payload.score, comment=payload.comment
+        ),
+    )
+
+
+@router.post("/{case_id}/follow", response=CaseDetailOut)
+def follow(request: HttpRequest, case_id: int):
+    case = duplicates_visible(request, case_id)
+    residents.follow_case(request.auth, case)
+    return detail(request, case)
+
+
+def duplicates_visible(request, case_id: int):
+    """Residents may follow an open case they were offered as a likely duplicate, without seeing others'."""
+    from grassroots.accounts.scope import grants
+    from grassroots.cases.models import OPEN_STATUSES, Case
+
+    case = (
+        Case.objects.filter(pk=case_id, status__in=OPEN_STATUSES)
+        .select_related("category", "region", "owner_region")
+        .first()
+    )
+    # Only cases in an area the user belongs to (a resident's own grid or community), so ids cannot be probed.
+    if case is None or not any(case.region_path.startswith(g.path) for g in grants(request.auth)):
+        raise NotFound()
+    return case
+
+
+@router.post("/{case_id}/merge", response=CaseDetailOut)
+def merge(request: HttpRequest, case_id: int, payload: MergeIn):
+    case = get_case_for(request.auth, case_id)
+    primary = get_case_for(request.auth, int(payload.primary_id))
+    duplicates.merge_case(request.auth, case, primary, note=payload.note)
+    return detail(request, case)
+
+
+@router.post("/{case_id}/supervise", response=CaseDetailOut)
+def supervise(request: HttpRequest, case_id: int, payload: SuperviseIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(request, handling.supervise_case(request.auth, case, deadline=payload.deadline, note=payload.note))
+
+
+@router.post("/{case_id}/reclassify", response=CaseDetailOut)
+def reclassify(request: HttpRequest, case_id: int, payload: ReclassifyIn):
+    case = get_case_for(request.auth, case_id)
+    return detail(request, handling.reclassify_case(request.auth, case, category_code=payload.category))

@@ -1,0 +1,72 @@
+"""Photos as evidence: checked to be real images of bounded size, stored once per case by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from grassroots.cases.models import Case, CaseEvent, Evidence
+from grassroots.core.errors import DomainError, ErrorCode
+
+MAX_PHOTOS = 9
+# File signatures (magic numbers): the declared content type and name are the client's word, not proof.
+SIGNATURES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str
+    content: bytes
+
+
+def sniff(content: bytes) -> tuple[str, str]:
+    for magic, kind in SIGNATURES.items():
+        if content.startswith(magic):
+            return kind
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    raise DomainError(ErrorCode.INVALID_INPUT, "只能上传 JPEG、PNG 或 WebP 图片 / only JPEG, PNG or WebP images")
+
+
+def check_photos(photos: list[Photo]) -> list[tuple[Photo, str, str]]:
+    """Validate all photos before anything is written; return them with their type and extension."""
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"最多上传 {MAX_PHOTOS} 张照片")
+    checked = []
+    for photo in photos:
+        if len(photo.content) > settings.CASE_MAX_PHOTO_BYTES:
+            raise DomainError(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                f"照片 {photo.name} 超过 {settings.CASE_MAX_PHOTO_BYTES // (1024 * 1024)} MB / photo too large",
+            )
+        if not photo.content:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"照片 {photo.name} 是空文件")
+        checked.append((photo, *sniff(photo.content)))
+    return checked
+
+
+def attach(case: Case, photos: list[tuple[Photo, str, str]], *, stage: str, actor, event: CaseEvent | None) -> list:
+    """Store each distinct photo once per case; a photo already attached is reused, not re-uploaded."""
+    stored = []
+    for photo, content_type, ext in photos:
+        digest = hashlib.sha256(photo.content).hexdigest()
+        existing = Evidence.objects.filter(case=case, sha256=digest).first()
+        if existing:
+            stored.append(existing)
+            continue
+        item = Evidence(
+            case=case,
+            event=event,
+            stage=stage,
+            sha256=digest,
+            content_type=content_type,
+            size=len(photo.content),
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        item.file.save(f"{case.number}-{digest[:12]}.{ext}", ContentFile(photo.content), save=False)
+        item.save()
+        stored.append(item)
+    return stored

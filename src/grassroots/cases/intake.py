@@ -1,0 +1,191 @@
+"""Intake: every channel ends in `open_case` — locate, classify, route, record, notify.
+
+Channels: the residents' portal (real-name; anonymous only where the category allows it), grid patrol,
+assisted entry on a resident's behalf (recorded with who helped), hotline import, the JSON API, Open311,
+and machine-raised cases from other apps (`open_machine_case`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import covers, require_perm
+from grassroots.areas import services as areas
+from grassroots.areas.models import Level, Region
+from grassroots.audit.events import AuditEvent
+from grassroots.audit.services import record
+from grassroots.cases import classify, evidence, numbering, routing
+from grassroots.cases.evidence import Photo
+from grassroots.cases.models import Case, CaseEvent, Category, Channel, Follower
+from grassroots.cases.notify import notify, owners_of
+from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.time import now
+from grassroots.registry.identifiers import normalise_phone
+from grassroots.registry.models import House
+
+STAFF_CHANNELS = {Channel.PATROL, Channel.ASSISTED, Channel.HOTLINE}
+
+
+@dataclass
+class Report:
+    title: str
+    description: str
+    category: str = ""  # a category code; empty means classify automatically
+    lng: float | None = None
+    lat: float | None = None
+    crs: str = "wgs84"
+    door_number: str = ""
+    address: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    anonymous: bool = False
+    photos: list[Photo] = field(default_factory=list)
+    source_ref: str = ""
+
+
+def locate(report: Report) -> tuple[Region, House | None]:
+    """The grid from the door number, else from the point. Outside the district is refused."""
+    if report.door_number.strip():
+        house = House.objects.select_related("region").filter(door_number=report.door_number.strip()).first()
+        if house is None:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"门牌号“{report.door_number}”未登记 / unknown door number")
+        return house.region, house
+    if report.lng is None or report.lat is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请在地图上选点或填写门牌号 / give a location or a door number")
+    grid = areas.locate_point(report.lng, report.lat, crs=report.crs)
+    if grid is None:
+        raise DomainError(ErrorCode.OUT_OF_RANGE, "该位置不在本辖区内 / the location is outside the district")
+    return grid, None
+
+
+def _category(report: Report) -> tuple[Category, float | None, bool]:
+    if report.category:
+        category = Category.objects.filter(code=report.category, is_active=True).first()
+        if category is None:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"未知事件类别 / unknown category: {report.category}")
+        return category, None, True
+    code, confidence = classify.predict(f"{report.title}。{report.description}")
+    return Category.objects.get(code=code), confidence, False
+
+
+def _check_text(report: Report) -> None:
+    report.title, report.description = report.title.strip(), report.description.strip()
+    if not 2 <= len(report.title) <= 80:
+        raise DomainError(ErrorCode.INVALID_INPUT, "标题应为 2–80 个字 / title must be 2–80 characters")
+    if not 5 <= len(report.description) <= 2000:
+        raise DomainError(ErrorCode.INVALID_INPUT, "描述应为 5–2000 个字 / description must be 5–2000 characters")
+
+
+def _top(category: Category) -> Category:
+    while category.parent_id:
+        category = category.parent
+    return category
+
+
+@transaction.atomic
+def open_case(actor, report: Report, *, channel: Channel) -> Case:
+    """Create a case from any channel. `actor` None is the system (machine alerts, Open311 with an API key)."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        require_perm(actor, Perm.REPORT_CASES)
+    _check_text(report)
+    photos = evidence.check_photos(report.photos)
+    grid, house = locate(report)
+    if channel in STAFF_CHANNELS and not covers(actor, Perm.REPORT_CASES, grid.path):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "只能在本人负责的区域内上报或代办 / outside your area")
+    category, confidence, by_staff = _category(report)
+    if report.anonymous and not (category.allow_anonymous and _top(category).allow_anonymous):
+        raise DomainError(ErrorCode.INVALID_INPUT, f"“{category.name}”类事件需实名反映 / this category needs your name")
+    assisted = channel in (Channel.ASSISTED, Channel.HOTLINE)
+    if assisted and not (report.reporter_name.strip() and report.reporter_phone.strip()):
+        raise DomainError(ErrorCode.INVALID_INPUT, "代办和热线事件须填写反映人姓名和电话 / name and phone required")
+    phone = normalise_phone(report.reporter_phone) if report.reporter_phone.strip() else ""
+    path = routing.route(category, grid)
+    moment = now()
+    due, warn = routing.deadlines(moment, path.sla_hours, path.warn_hours)
+    resident = actor if channel in (Channel.PORTAL, Channel.API) and getattr(actor, "pk", None) else None
+    case = Case(
+        number=numbering.next_number(moment),
+        title=report.title,
+        description=report.description,
+        category=category,
+        category_confidence=confidence,
+        category_by_staff=by_staff,
+        region=grid,
+        region_path=grid.path,
+        lng=report.lng if house is None else house.lng,
+        lat=report.lat if house is None else house.lat,
+        house=house,
+        address=report.address.strip()[:200] or (house.door_number if house else ""),
+        channel=channel,
+        reporter=None if report.anonymous else resident,
+        reporter_name="" if report.anonymous else report.reporter_name.strip(),
+        reporter_phone="" if report.anonymous else phone,
+        anonymous=report.anonymous,
+        assisted_by=actor if assisted or channel == Channel.PATROL else None,
+        source_ref=report.source_ref[:80],
+        owner_region=path.owner_region,
+        owner_department_id=path.department_id,
+        owner_since=moment,
+        due_at=due,
+        warn_at=warn,
+        created_at=moment,
+    )
+    case.save(force_insert=True)
+    event = CaseEvent.objects.create(
+        case=case,
+        at=moment,
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind="open",
+        to_status=case.status,
+        data={
+            "channel": channel,
+            "category": category.code,
+            "confidence": confidence,
+            "owner": path.owner_region.code,
+            "department": path.department_id,
+            "due_at": due.isoformat(),
+        },
+    )
+    evidence.attach(case, photos, stage="report", actor=actor, event=event)
+    if case.reporter_id:
+        Follower.objects.create(case=case, user=case.reporter, reason="reporter")
+    record(
+        actor=actor,
+        event=AuditEvent.CASE_OPENED,
+        target=case,
+        extra={"channel": channel, "assisted": assisted, "region": grid.code},
+    )
+    notify(
+        case, owners_of(case), f"新事件 {case.number}：{case.title}（{category.name}），请于 {due:%m-%d %H:%M} 前办结"
+    )
+    return case
+
+
+def open_machine_case(
+    *,
+    title: str,
+    description: str,
+    category: str,
+    lng: float,
+    lat: float,
+    source: str,
+    evidence_links: list[str] | None = None,
+) -> Case:
+    """For other apps (environment, opinion, emergency, finance): a case raised by an alert, with evidence."""
+    links = "\n".join(evidence_links or [])
+    report = Report(
+        title=title,
+        description=f"{description}\n{links}".strip(),
+        category=category,
+        lng=lng,
+        lat=lat,
+        source_ref=source,
+    )
+    return open_case(None, report, channel=Channel.MACHINE)
+
+
+def grid_of(case: Case) -> Region:
+    return case.region if case.region.level == Level.GRID else case.region

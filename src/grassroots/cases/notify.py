@@ -1,0 +1,44 @@
+"""Notifications: an in-app list for every user concerned, and e-mail through Django's mail backend.
+
+Mail goes out after the transaction commits, so a rolled-back change never sends anything.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+from grassroots.accounts.models import Membership
+from grassroots.accounts.roles import Role
+from grassroots.cases.models import Case, Follower, Notification
+
+
+def followers_of(case: Case) -> set:
+    return {f.user for f in Follower.objects.filter(case=case).select_related("user")}
+
+
+def owners_of(case: Case) -> set:
+    """Who must act: the owning department's officers, or the staff of the owner region."""
+    if case.owner_department_id:
+        rows = Membership.objects.filter(role=Role.DEPARTMENT, department_id=case.owner_department_id)
+    else:
+        rows = Membership.objects.filter(
+            region=case.owner_region, role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_STAFF]
+        )
+    return {m.user for m in rows.select_related("user")}
+
+
+def arbiters_of(case: Case) -> set:
+    """Street leaders over the case's street (or district leaders above it)."""
+    rows = Membership.objects.filter(role=Role.STREET_LEADER).select_related("user", "region")
+    return {m.user for m in rows if case.region_path.startswith(m.region.path)}
+
+
+def notify(case: Case, users, message: str) -> int:
+    users = {u for u in users if u is not None and u.is_active}
+    Notification.objects.bulk_create([Notification(user=u, case=case, message=message[:300]) for u in users])
+    recipients = sorted({u.email for u in users if u.email})
+    if recipients:
+        subject = f"[{case.number}] {message[:60]}"
+        transaction.on_commit(lambda: send_mail(subject, message, None, recipients, fail_silently=True))
+    return len(users)

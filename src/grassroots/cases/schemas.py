@@ -1,0 +1,141 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class CaseIn(Schema):
+    title: str = Field(..., min_length=2, max_length=80)
+    description: str = Field(..., min_length=5, max_length=2000)
+    category: str = Field("", description="类别编码；留空则自动分类")
+    lng: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    crs: str = Field("wgs84", pattern="^(wgs84|gcj02)$")
+    door_number: str = Field("", max_length=160)
+    address: str = Field("", max_length=200)
+    anonymous: bool = False
+    channel: str = Field("api", pattern="^(api|portal|patrol|assisted)$")
+    reporter_name: str = Field("", max_length=40)
+    reporter_phone: str = Field("", max_length=20)
+    photos: list[str] = Field(default_factory=list, max_length=9, description="base64 编码的 JPEG/PNG/WebP")
+    idempotency_key: str | None = Field(None, max_length=80)
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    from_status: str
+    to_status: str
+    note: str
+    actor: str | None
+    data: dict
+
+
+class CaseOut(Schema):
+    id: str
+    number: str
+    title: str
+    description: str
+    category: str
+    category_name: str
+    category_confidence: float | None
+    status: str
+    status_label: str
+    outcome: str
+    outcome_label: str
+    channel: str
+    region_id: int
+    grid: str
+    lng: float | None
+    lat: float | None
+    address: str
+    reporter_name: str | None
+    reporter_phone: str | None
+    anonymous: bool
+    assisted_by: str | None
+    owner: str
+    owner_department: str | None
+    due_at: dt.datetime
+    overdue: bool
+    supervised: bool
+    return_count: int
+    needs_arbitration: bool
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    photos: list[str]
+
+
+class CaseDetailOut(CaseOut):
+    events: list[EventOut]
+    can_handle: bool
+
+
+class DuplicateOut(Schema):
+    case: CaseOut
+    distance_m: float
+    similarity: float
+
+
+class NoteIn(Schema):
+    note: str = Field(..., min_length=2, max_length=2000)
+    photos: list[str] = Field(default_factory=list, max_length=9)
+
+
+class ProgressIn(NoteIn):
+    percent: int | None = Field(None, ge=0, le=100)
+
+
+class ReturnIn(Schema):
+    reason: str = Field(..., min_length=2, max_length=500)
+    likely_owner: str = Field(..., min_length=2, max_length=100)
+
+
+class OwnerIn(Schema):
+    department_id: int | None = None
+    region_id: int | None = None
+    note: str = Field("", max_length=500)
+
+
+class CloseUnfixedIn(Schema):
+    reason: str
+    note: str = Field(..., min_length=2, max_length=500)
+    planned_date: dt.date | None = None
+
+
+class ReferIn(Schema):
+    body: str = Field(..., min_length=2, max_length=100)
+    note: str = Field(..., min_length=2, max_length=500)
+
+
+class RateIn(Schema):
+    satisfied: bool
+    score: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=300)
+
+
+class MergeIn(Schema):
+    primary_id: str
+    note: str = Field("", max_length=500)
+
+
+class SuperviseIn(Schema):
+    deadline: dt.datetime
+    note: str = Field(..., min_length=2, max_length=500)
+
+
+class ReclassifyIn(Schema):
+    category: str
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    parent: str | None
+    allow_anonymous: bool
+
+
+class NotificationOut(Schema):
+    id: int
+    message: str
+    case_id: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
