@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "grassroots.accounts",
     "grassroots.registry",
     "grassroots.cases",
+    "grassroots.portal",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("areas/", include("grassroots.areas.urls")),
     path("registry/", include("grassroots.registry.urls")),
+    path("cases/", include("grassroots.cases.urls")),
+    path("portal/", include("grassroots.portal.urls")),
 ]
 if settings.DEBUG:
-    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

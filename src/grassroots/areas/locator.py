@@ -12,8 +12,8 @@ of about `CELLS_PER_GRID` cells per grid over the grids' extent and classifies e
   prepared polygons, in C. Candidates are in id order, so the first hit is the lowest id: a point on an
   edge shared by two grids gets one deterministic answer, and so does a point where imported grids overlap.
 
-The build needs no GEOS call per cell: edges are rasterised with numpy (a separating-axis test of segment
-against cell box), and "centre inside polygon" comes from an even-odd scanline through the row centres.
+The build needs no GEOS call per cell: edges are rasterised with numpy (each edge cut into the columns it
+crosses, then into rows), and "centre inside polygon" comes from an even-odd scanline through row centres.
 Cell boxes are widened by a hair (`_EPS`) so a point that floating-point rounding puts into a neighbouring
 cell is still answered correctly.
 
@@ -36,11 +36,13 @@ import shapely
 from shapely.geometry import shape
 
 CELLS_PER_GRID = 256  # raster resolution; finer → more points answered by table lookup, bigger build
-MAX_CELLS = 1 << 23  # caps memory (~100 MB at most while building) whatever the number of grids
+MAX_CELLS = 1 << 22  # caps memory (≈ 50 MB while building, 16 MB kept) whatever the number of grids
 _EPS = 1e-6  # cell widening, as a fraction of the cell side: far above rounding error, far below a metre
 
+Arr = np.ndarray
 
-def _expand(start: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+
+def _expand(start: Arr, count: Arr) -> tuple[Arr, Arr]:
     """For ranges [start, start+count): (range number, value) of every member, without a Python loop."""
     which = np.repeat(np.arange(len(count)), count)
     offset = np.arange(which.size) - np.repeat(np.cumsum(count) - count, count)
@@ -56,7 +58,7 @@ class GridIndex:
         self.ids = np.array([region_id for region_id, _ in items], dtype=np.int64)
         self.polygons = np.array([shape(geometry) for _, geometry in items], dtype=object)
         self.nx = self.ny = 0
-        if len(items):
+        if len(items) and not shapely.is_empty(self.polygons).all():
             shapely.prepare(self.polygons)
             self._build_raster(cells_per_grid)
             self._warm_up()
@@ -67,15 +69,13 @@ class GridIndex:
     # ----------------------------------------------------------------------------------------------- build
 
     def _build_raster(self, cells_per_grid: int) -> None:
-        bounds = shapely.bounds(self.polygons)
-        self.x0, self.y0 = float(bounds[:, 0].min()), float(bounds[:, 1].min())
-        width = max(float(bounds[:, 2].max()) - self.x0, 1e-9)
-        height = max(float(bounds[:, 3].max()) - self.y0, 1e-9)
+        x0, y0, x1, y1 = shapely.total_bounds(self.polygons)  # NaN-safe: skips empty geometries
+        self.x0, self.y0 = float(x0), float(y0)
+        width, height = max(float(x1) - self.x0, 1e-9), max(float(y1) - self.y0, 1e-9)
         cells = min(len(self.ids) * cells_per_grid, MAX_CELLS)
         side = math.sqrt(width * height / cells)
         self.nx, self.ny = max(1, math.ceil(width / side)), max(1, math.ceil(height / side))
         self.dx, self.dy = width / self.nx, height / self.ny
-        self.eps = _EPS * max(self.dx, self.dy)
 
         ax, ay, bx, by, seg_poly = self._segments()
         edge_cell, edge_poly = self._rasterise_edges(ax, ay, bx, by, seg_poly)
@@ -100,7 +100,7 @@ class GridIndex:
         self.cand_poly = (key % n_polys).astype(np.int32)
         self.cand_start = np.searchsorted(key // n_polys, np.arange(mixed_cells.size + 1)).astype(np.int64)
 
-    def _segments(self) -> tuple[np.ndarray, ...]:
+    def _segments(self) -> tuple[Arr, Arr, Arr, Arr, Arr]:
         """Every ring edge of every polygon as arrays (ax, ay, bx, by, polygon index)."""
         # get_rings only opens Polygons, so split MultiPolygons into their parts first.
         parts, part_poly = shapely.get_parts(self.polygons, return_index=True)
@@ -110,7 +110,7 @@ class GridIndex:
         a, b = coords[:-1][same], coords[1:][same]
         return a[:, 0], a[:, 1], b[:, 0], b[:, 1], part_poly[ring_part[ring[:-1][same]]]
 
-    def _rasterise_edges(self, ax, ay, bx, by, seg_poly) -> tuple[np.ndarray, np.ndarray]:
+    def _rasterise_edges(self, ax: Arr, ay: Arr, bx: Arr, by: Arr, seg_poly: Arr) -> tuple[Arr, Arr]:
         """(cell, polygon) for every widened cell an edge touches — conservative, never misses one.
 
         Works in cell units: each edge is cut into the columns it crosses, and in each column the rows
@@ -138,7 +138,7 @@ class GridIndex:
         piece, row = _expand(r0, r1 - r0 + 1)
         return row * self.nx + col[piece], seg_poly[seg[piece]]
 
-    def _centres_inside(self, ax, ay, bx, by, seg_poly) -> tuple[np.ndarray, np.ndarray]:
+    def _centres_inside(self, ax: Arr, ay: Arr, bx: Arr, by: Arr, seg_poly: Arr) -> tuple[Arr, Arr]:
         """(cell, polygon) for every cell centre inside a polygon, by an even-odd scanline per row.
 
         An edge crosses row j's centre line y_j when min(y) ≤ y_j < max(y) (half-open, so a vertex on
@@ -167,11 +167,6 @@ class GridIndex:
         point = shapely.get_coordinates(shapely.point_on_surface(self.polygons))
         shapely.intersects_xy(self.polygons, point[:, 0], point[:, 1])
 
-    def _cell_xy(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        cx = np.clip(np.floor((x - self.x0) / self.dx), 0, self.nx - 1).astype(np.int64)
-        cy = np.clip(np.floor((y - self.y0) / self.dy), 0, self.ny - 1).astype(np.int64)
-        return cx, cy
-
     # ----------------------------------------------------------------------------------------------- query
 
     def locate(self, lng: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -185,18 +180,15 @@ class GridIndex:
         shape_out = np.broadcast_shapes(x.shape, y.shape)
         x, y = np.broadcast_to(x, shape_out).ravel(), np.broadcast_to(y, shape_out).ravel()
         result = np.full(x.size, -1, dtype=np.int64)
-        if not len(self.ids) or not x.size:
+        if not self.nx or not x.size:
             return result.reshape(shape_out)
         fx = (x - self.x0) / self.dx
         fy = (y - self.y0) / self.dy
-        # Points within a hair of the extent still count: an edge point of the outermost grids.
-        slack = _EPS
-        within = (fx >= -slack) & (fx <= self.nx + slack) & (fy >= -slack) & (fy <= self.ny + slack)
-        cell = np.where(
-            within,
-            np.clip(fy, 0, self.ny - 1).astype(np.int64) * self.nx + np.clip(fx, 0, self.nx - 1).astype(np.int64),
-            0,
-        )
+        # A hair of slack around the extent keeps edge points of the outermost grids; NaN compares False.
+        within = (fx >= -_EPS) & (fx <= self.nx + _EPS) & (fy >= -_EPS) & (fy <= self.ny + _EPS)
+        fx, fy = np.where(within, fx, 0.0), np.where(within, fy, 0.0)
+        col = np.minimum(fx.astype(np.int64), self.nx - 1)
+        cell = np.minimum(fy.astype(np.int64), self.ny - 1) * self.nx + col
         owner = np.where(within, self.owner[cell], -1)
         pure = owner >= 0
         result[pure] = self.ids[owner[pure]]

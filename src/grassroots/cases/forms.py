@@ -1,0 +1,46 @@
+"""Page forms: shapes only. Rules live in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.cases.models import Category
+
+
+def category_choices(blank: str | None = None) -> list[tuple[str, str]]:
+    rows = [
+        (c.code, f"{c.parent.name} · {c.name}")
+        for c in Category.objects.filter(is_active=True, parent__isnull=False)
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    ]
+    return ([("", blank)] if blank else []) + rows
+
+
+class ReportForm(forms.Form):
+    """One form for residents, patrols and assisted entry; staff see the extra fields. Photos come as a plain
+    multiple file input (request.FILES.getlist("photos")), checked by the evidence service."""
+
+    description = forms.CharField(
+        label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 4}), min_length=5, max_length=2000
+    )
+    title = forms.CharField(label=_("标题（可不填，自动生成）"), max_length=80, required=False)
+    category = forms.ChoiceField(label=_("类别（可不选，系统自动识别）"), required=False)
+    door_number = forms.CharField(label=_("门牌号"), max_length=160, required=False)
+    lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    address = forms.CharField(label=_("地点描述"), max_length=200, required=False)
+    anonymous = forms.BooleanField(label=_("匿名反映（部分类别不允许）"), required=False)
+    reporter_name = forms.CharField(label=_("反映人姓名（代办必填）"), max_length=40, required=False)
+    reporter_phone = forms.CharField(label=_("反映人电话（代办必填）"), max_length=20, required=False)
+
+    def __init__(self, *args, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(blank=str(_("自动识别")))
+        if not staff:
+            del self.fields["reporter_name"], self.fields["reporter_phone"]
+        else:
+            del self.fields["anonymous"]
+
+    def title_or_summary(self) -> str:
+        data = self.cleaned_data
+        return data.get("title") or data["description"].replace("\n", " ")[:24]

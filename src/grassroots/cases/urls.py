@@ -1,0 +1,12 @@
+from django.urls import path
+
+from grassroots.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("new/", views.new_case, name="new"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("<int:case_id>/", views.detail, name="detail"),
+    path("<int:case_id>/act/<str:verb>/", views.act, name="act"),
+]

@@ -1,0 +1,199 @@
+"""Staff workbench (htmx): my queue, case detail with timeline and actions, patrol and assisted entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from grassroots.accounts.models import Department
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import has_perm
+from grassroots.areas.services import get_region_for
+from grassroots.cases import duplicates, handling, intake, queries, residents
+from grassroots.cases.access import can, can_handle, cases_for, get_case_for
+from grassroots.cases.evidence import Photo
+from grassroots.cases.forms import ReportForm, category_choices
+from grassroots.cases.handling import UNFIXED_REASONS
+from grassroots.cases.models import Channel, Notification, Status
+from grassroots.cases.presenters import case_detail, case_row
+from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.time import now
+
+
+def _int(value):
+    try:
+        return int(value) if value else None
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字：{value}") from None
+
+
+@login_required
+def workbench(request):
+    region_id = _int(request.GET.get("region"))
+    mine = request.GET.get("mine", "1" if has_perm(request.user, Perm.HANDLE_CASES) else "") == "1"
+    qs = queries.filter_cases(
+        cases_for(request.user),
+        actor=request.user,
+        status=request.GET.get("status", "open"),
+        category=request.GET.get("category", ""),
+        region=get_region_for(request.user, region_id) if region_id else None,
+        overdue=request.GET.get("overdue") == "1",
+        mine=mine,
+    )
+    page = Paginator(qs.prefetch_related("evidence"), 30).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": [case_row(request.user, c) for c in page],
+        "mine": mine,
+        "statuses": Status.choices,
+        "categories": category_choices(),
+        "query": request.GET.urlencode(),
+    }
+    template = "cases/_rows.html" if request.htmx and request.htmx.target == "results" else "cases/workbench.html"
+    return render(request, template, context)
+
+
+@login_required
+def detail(request, case_id: int):
+    case = get_case_for(request.user, case_id)
+    context = {
+        "case": case,
+        "row": case_detail(request.user, case),
+        "can_handle": can_handle(request.user, case),
+        "can_route": can(request.user, Perm.ARBITRATE_CASES, case),
+        "can_supervise": can(request.user, Perm.SUPERVISE_CASES, case),
+        "reasons": UNFIXED_REASONS,
+        "departments": Department.objects.filter(region__path__in=_paths_above(case)),
+        "categories": category_choices(),
+        "candidates": duplicates.find_duplicates(
+            case.category, case.lng, case.lat, f"{case.title}。{case.description}", exclude=case.pk
+        )
+        if case.is_open
+        else [],
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _paths_above(case) -> list[str]:
+    parts = case.region_path.strip("/").split("/")
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def _photos(request) -> list[Photo]:
+    return [Photo(f.name, f.read()) for f in request.FILES.getlist("photos")]
+
+
+ACTIONS = {
+    "accept": lambda r, c: handling.accept_case(r.user, c),
+    "return": lambda r, c: handling.return_case(
+        r.user, c, reason=r.POST.get("reason", ""), likely_owner=r.POST.get("likely_owner", "")
+    ),
+    "progress": lambda r, c: handling.add_progress(
+        r.user, c, note=r.POST.get("note", ""), percent=_int(r.POST.get("percent")), photos=_photos(r)
+    ),
+    "resolve": lambda r, c: handling.resolve_case(r.user, c, note=r.POST.get("note", ""), photos=_photos(r)),
+    "close_unfixed": lambda r, c: handling.close_unfixed(
+        r.user,
+        c,
+        reason=r.POST.get("reason", ""),
+        note=r.POST.get("note", ""),
+        planned_date=dt.date.fromisoformat(r.POST["planned_date"]) if r.POST.get("planned_date") else None,
+    ),
+    "refer": lambda r, c: handling.refer_case(r.user, c, body=r.POST.get("body", ""), note=r.POST.get("note", "")),
+    "reroute": lambda r, c: handling.reroute_case(r.user, c, **_owner(r, c), note=r.POST.get("note", "")),
+    "arbitrate": lambda r, c: handling.arbitrate_case(r.user, c, **_owner(r, c), decision=r.POST.get("note", "")),
+    "supervise": lambda r, c: handling.supervise_case(
+        r.user, c, deadline=_deadline(r.POST.get("deadline", "")), note=r.POST.get("note", "")
+    ),
+    "reclassify": lambda r, c: handling.reclassify_case(r.user, c, category_code=r.POST.get("category", "")),
+    "merge": lambda r, c: duplicates.merge_case(
+        r.user, c, get_case_for(r.user, _int(r.POST.get("primary"))), note=r.POST.get("note", "")
+    ),
+    "rate": lambda r, c: residents.rate_case(
+        r.user,
+        c,
+        satisfied=r.POST.get("satisfied") == "1",
+        score=_int(r.POST.get("score")) or 0,
+        comment=r.POST.get("comment", ""),
+    ),
+}
+
+
+def _owner(request, case) -> dict:
+    department_id, region_id = _int(request.POST.get("department")), _int(request.POST.get("region"))
+    department = Department.objects.filter(pk=department_id).select_related("region").first() if department_id else None
+    region = get_region_for(request.user, region_id) if region_id else (None if department else case.owner_region)
+    return {"department": department, "region": region}
+
+
+def _deadline(text: str) -> dt.datetime:
+    try:
+        return timezone.make_aware(dt.datetime.fromisoformat(text))
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请填写督办期限 / give a deadline") from None
+
+
+@login_required
+@require_POST
+def act(request, case_id: int, verb: str):
+    case = get_case_for(request.user, case_id)
+    if verb not in ACTIONS:
+        raise DomainError(ErrorCode.NOT_FOUND, f"未知操作：{verb}")
+    try:
+        ACTIONS[verb](request, case)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "操作成功")
+    target = request.POST.get("next") or f"/cases/{case.pk}/"
+    return redirect(target if target.startswith("/") and not target.startswith("//") else f"/cases/{case.pk}/")
+
+
+@login_required
+def new_case(request):
+    """Grid patrol (巡查上报) and assisted entry (代办) by staff."""
+    form = ReportForm(request.POST or None, request.FILES or None, staff=True)
+    channel = request.POST.get("channel", request.GET.get("channel", "patrol"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = intake.open_case(request.user, _report(form, _photos(request)), channel=Channel(channel))
+        except (DomainError, ValueError) as error:
+            form.add_error(None, getattr(error, "message", str(error)))
+        else:
+            messages.success(request, f"已受理，编号 {case.number}")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/new.html", {"form": form, "channel": channel})
+
+
+def _report(form: ReportForm, photos: list[Photo]) -> intake.Report:
+    data = form.cleaned_data
+    return intake.Report(
+        title=form.title_or_summary(),
+        description=data["description"],
+        category=data.get("category") or "",
+        lng=data.get("lng"),
+        lat=data.get("lat"),
+        door_number=data.get("door_number") or "",
+        address=data.get("address") or "",
+        reporter_name=data.get("reporter_name") or "",
+        reporter_phone=data.get("reporter_phone") or "",
+        anonymous=bool(data.get("anonymous")),
+        photos=photos,
+    )
+
+
+@login_required
+def notifications(request):
+    rows = Notification.objects.filter(user=request.user).select_related("case")[:100]
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=now())
+        return redirect("cases:notifications")
+    return render(request, "cases/notifications.html", {"rows": rows})
