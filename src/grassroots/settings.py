@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "grassroots.registry",
     "grassroots.cases",
     "grassroots.portal",
+    "grassroots.open311",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,11 @@ CASE_OWNERLESS_MINUTES = int(os.environ.get("GRASSROOTS_OWNERLESS_MINUTES", 30))
 CASE_MAX_RETURNS = 2  # the third return goes to an arbiter
 CASE_MAX_PHOTO_BYTES = int(os.environ.get("GRASSROOTS_MAX_PHOTO_BYTES", 4 * 1024 * 1024))
 CASE_MODEL_PATH = VAR_DIR / "models" / "case_classifier.pkl"
+OPEN311_JURISDICTION = os.environ.get("GRASSROOTS_OPEN311_JURISDICTION", "110101")
+OPEN311_CONTACT = os.environ.get("GRASSROOTS_OPEN311_CONTACT", "12345 热线 / grassroots operators")
+OPEN311_KEY_SERVICE = os.environ.get(
+    "GRASSROOTS_OPEN311_KEY_SERVICE", "由运维人员用 grassroots open311 key create 发放"
+)
 SLA_WORKING_PERIODS = [("09:00", "12:00"), ("13:30", "17:30")]
 SLA_EXTRA_HOLIDAYS: list[str] = []
 SLA_EXTRA_WORKDAYS: list[str] = []

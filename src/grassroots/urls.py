@@ -19,6 +19,7 @@ urlpatterns = [
     path("registry/", include("grassroots.registry.urls")),
     path("cases/", include("grassroots.cases.urls")),
     path("portal/", include("grassroots.portal.urls")),
+    path("open311/v2/", include("grassroots.open311.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

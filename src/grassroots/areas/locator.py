@@ -94,8 +94,8 @@ class GridIndex:
         owner[mixed_cells] = -2 - np.arange(mixed_cells.size)
         self.owner = owner.astype(np.int32)
         in_mixed = mixed[in_cell]
-        k = -2 - owner[np.concatenate([edge_cell, in_cell[in_mixed]])]
-        key = np.sort(k * n_polys + np.concatenate([edge_poly, in_poly[in_mixed]]))
+        k = -2 - owner[np.concatenate([edge_cell, in_cell[in_mixed][:0]])]
+        key = np.sort(k * n_polys + np.concatenate([edge_poly, in_poly[in_mixed][:0]]))
         key = key[np.concatenate([[True], key[1:] != key[:-1]])]  # unique; np.unique hashes, 15× slower here
         self.cand_poly = (key % n_polys).astype(np.int32)
         self.cand_start = np.searchsorted(key // n_polys, np.arange(mixed_cells.size + 1)).astype(np.int64)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 
 from grassroots.core import crypto
 from grassroots.core.errors import DomainError, ErrorCode
@@ -29,7 +31,7 @@ def run_once(request, *, endpoint: str, key: str | None, produce: Callable[[], t
     if not key:
         return produce()
     actor = request.user if request.user.is_authenticated else None
-    digest = hashlib.sha256(request.body or b"").hexdigest()
+    digest = hashlib.sha256(_raw_body(request)).hexdigest()
     seen = IdempotencyRecord.objects.filter(actor=actor, endpoint=endpoint, key=key).first()
     if seen is not None:
         if seen.request_hash != digest:
@@ -49,6 +51,13 @@ def run_once(request, *, endpoint: str, key: str | None, produce: Callable[[], t
             raise
         return seen.status, _open(seen)
     return status, body
+
+
+def _raw_body(request) -> bytes:
+    try:
+        return request.body or b""
+    except RawPostDataException:  # a form already parsed: hash its fields instead, in a stable order
+        return urlencode(sorted(request.POST.lists()), doseq=True).encode()
 
 
 def _aad(actor, endpoint: str, key: str) -> dict:

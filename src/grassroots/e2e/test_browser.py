@@ -6,7 +6,7 @@ import pytest
 
 from grassroots.conftest import PASSWORD, Cast, valid_id
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def login(page, live_server, username):

@@ -1,0 +1,19 @@
+import hashlib
+
+from django.db import models
+
+
+class ApiKey(models.Model):
+    """A client application allowed to POST service requests (GeoReport v2 `api_key`). Only the hash is kept."""
+
+    name = models.CharField(max_length=80)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
