@@ -103,8 +103,9 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
                 "transaction_mode": "IMMEDIATE",
             },
-            # A file, not :memory:, so the privacy tests can read the bytes on disk.
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # A file, not :memory:, so the privacy tests can read the bytes on disk; one per process, so two
+            # test runs on one machine never share (and destroy) each other's database.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
