@@ -100,7 +100,9 @@ def plan_territory(
         cells = tile(street, len(communities), rng)
         tree.append((street, [(c, tile(c, k, rng)) for c, k in zip(cells, communities, strict=True)]))
     if decimals is not None:
-        tree = _snap_round(tree, decimals) or tree
+        snapped = _snap_round(tree, decimals)
+        # Never seen to fail; if it ever does, full precision beats per-polygon rounding's slivers.
+        tree, decimals = (snapped, decimals) if snapped is not None else (tree, None)
     out: Plan = []
     for street, comms in tree:
         rows = [(_geojson(c, decimals), [_geojson(g, decimals) for g in grids]) for c, grids in comms]

@@ -54,7 +54,10 @@ def test_it_agrees_with_a_naive_loop_inside_outside_and_on_edges(cells_per_grid)
     index = GridIndex(items, cells_per_grid=cells_per_grid)
     rng = np.random.default_rng(2)
     xy = np.vstack([rng.uniform(-0.2, 1.2, (1500, 2)), boundary_points(items, rng, 300)])
-    assert (index.locate(xy[:, 0], xy[:, 1]) == naive(items, xy[:, 0], xy[:, 1])).all()
+    expected = naive(items, xy[:, 0], xy[:, 1])
+    assert (index.locate(xy[:, 0], xy[:, 1]) == expected).all()
+    one_by_one = [index.locate_one(x, y) for x, y in xy.tolist()]
+    assert [-1 if hit is None else hit for hit in one_by_one] == expected.tolist()
 
 
 def test_it_agrees_on_the_planned_demo_district():
@@ -106,9 +109,11 @@ def test_holes_and_multipolygons():
 
 def test_odd_inputs():
     assert GridIndex([]).locate(np.array([1.0]), np.array([1.0])).tolist() == [-1]
+    assert GridIndex([]).locate_one(1.0, 1.0) is None
     index = GridIndex([(1, mapping(box(0, 0, 1, 1)))])
     odd = index.locate(np.array([np.nan, np.inf, 0.5]), np.array([0.5, 0.5, np.nan]))
     assert odd.tolist() == [-1, -1, -1]
+    assert index.locate_one(float("nan"), 0.5) is None and index.locate_one(1.0, 1.0) == 1
     assert index.locate(np.full((2, 3), 0.5), np.full((2, 3), 0.5)).shape == (2, 3)
     assert index.locate(np.array([]), np.array([])).shape == (0,)
     assert len(index) == 1
