@@ -2,7 +2,8 @@ import base64
 import binascii
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from grassroots.accounts.models import Department
@@ -117,6 +118,14 @@ def find_duplicates(request: HttpRequest, category: str, lng: float, lat: float,
         }
         for c in found
     ]
+
+
+@router.post("/hotline-import")
+def hotline_import(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008 - ninja idiom
+    """CSV or Excel of 12345 work orders; all or nothing, with per-row errors (`details`)."""
+    from grassroots.cases.hotline import import_hotline
+
+    return import_hotline(request.auth, file.name, file.read())
 
 
 @router.get("/notifications", response=list[NotificationOut])

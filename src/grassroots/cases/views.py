@@ -197,3 +197,18 @@ def notifications(request):
         Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=now())
         return redirect("cases:notifications")
     return render(request, "cases/notifications.html", {"rows": rows})
+
+
+@login_required
+def hotline_import(request):
+    """12345 hotline work orders from CSV or Excel; a bad file is refused with its rows' errors."""
+    from grassroots.cases.hotline import import_hotline
+
+    report = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError(ErrorCode.INVALID_INPUT, "请选择文件")
+        report = import_hotline(request.user, upload.name, upload.read())
+        messages.success(request, f"已导入 {len(report['created'])} 件，跳过已导入 {len(report['skipped'])} 行")
+    return render(request, "cases/hotline.html", {"report": report})
