@@ -35,7 +35,7 @@ REQUIRED = ("诉求内容", "来电人", "联系电话")
 MAX_ROWS = 5000
 
 
-def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
+def read_rows(filename: str, content: bytes, *, required: tuple[str, ...] = REQUIRED) -> list[dict[str, str]]:
     """Rows as {column: text}. Unreadable files are refused with the reason."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
         try:
@@ -62,7 +62,7 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
     if not table:
         raise DomainError(ErrorCode.INVALID_INPUT, "文件是空的 / the file is empty")
     header = table[0]
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise DomainError(ErrorCode.INVALID_INPUT, f"缺少列 / missing columns: {'、'.join(missing)}")
     if len(table) - 1 > MAX_ROWS:

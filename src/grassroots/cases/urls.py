@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("new/", views.new_case, name="new"),
+    path("routing/", views.routing, name="routing"),
     path("hotline/", views.hotline_import, name="hotline"),
     path("notifications/", views.notifications, name="notifications"),
     path("<int:case_id>/", views.detail, name="detail"),

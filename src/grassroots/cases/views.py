@@ -212,3 +212,53 @@ def hotline_import(request):
         report = import_hotline(request.user, upload.name, upload.read())
         messages.success(request, f"已导入 {len(report['created'])} 件，跳过已导入 {len(report['skipped'])} 行")
     return render(request, "cases/hotline.html", {"report": report})
+
+
+@login_required
+def routing(request):
+    """责任清单: who handles what, where, in how many working hours."""
+    from grassroots.cases import rules
+    from grassroots.cases.models import Category, ResponsibilityRule
+
+    require_routing = has_perm(request.user, Perm.MANAGE_ROUTING)
+    if request.method == "POST":
+        if not require_routing:
+            raise DomainError(ErrorCode.PERMISSION_DENIED)
+        try:
+            if request.FILES.get("file"):
+                upload = request.FILES["file"]
+                count = rules.import_rules(request.user, upload.name, upload.read())
+                messages.success(request, f"已导入 {count} 条责任清单")
+            elif request.POST.get("delete"):
+                rules.delete_rule(request.user, _int(request.POST["delete"]))
+            else:
+                category = Category.objects.filter(code=request.POST.get("category", "")).first()
+                if category is None:
+                    raise DomainError(ErrorCode.INVALID_INPUT, "请选择类别")
+                within_id = _int(request.POST.get("within"))
+                department_id = _int(request.POST.get("department"))
+                rules.save_rule(
+                    request.user,
+                    category=category,
+                    level=_int(request.POST.get("level")) or 0,
+                    department=Department.objects.filter(pk=department_id).first() if department_id else None,
+                    within=get_region_for(request.user, within_id) if within_id else None,
+                    sla_hours=_int(request.POST.get("sla_hours")) or 0,
+                    warn_hours=_int(request.POST.get("warn_hours")) or 0,
+                )
+                messages.success(request, "已保存")
+        except DomainError as error:
+            if error.code == ErrorCode.IMPORT_FAILED:
+                raise
+            messages.error(request, error.message)
+        return redirect("cases:routing")
+    context = {
+        "rules": ResponsibilityRule.objects.select_related("category", "department", "within").order_by(
+            "category__code"
+        ),
+        "categories": Category.objects.filter(is_active=True).order_by("code"),
+        "departments": Department.objects.order_by("name"),
+        "can_edit": require_routing,
+        "levels": [(2, "街道"), (3, "社区"), (4, "网格"), (1, "区县")],
+    }
+    return render(request, "cases/routing.html", context)
