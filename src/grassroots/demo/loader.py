@@ -34,12 +34,13 @@ class Scale:
     communities: int  # per street
     grids: int  # per community
     people: int  # in the whole district
+    cases: int  # demo reports per community
 
 
 SCALES = {
-    "small": Scale(2, 3, 5, 3_000),
-    "medium": Scale(4, 5, 10, 50_000),
-    "large": Scale(10, 8, 25, 1_000_000),
+    "small": Scale(2, 3, 5, 3_000, 4),
+    "medium": Scale(4, 5, 10, 50_000, 12),
+    "large": Scale(10, 8, 25, 1_000_000, 12),
 }
 
 
@@ -128,6 +129,11 @@ def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_pa
         grants = [(users[u], role, regions[c]) for u, _, role, c in cast] + [(admin, Role.SYSTEM_ADMIN, district)]
         accounts.grant_memberships_bulk(grants)
     counts = _populate(grid_codes, scale, seed, progress)
+    from grassroots.demo.cases import seed_cases
+
+    admin = _ensure_admin(admin_password)
+    counts["cases"] = seed_cases(admin, per_community=scale.cases, password=staff_password, seed=seed)
+    progress(f"事件 / cases: {counts['cases']}")
     with transaction.atomic():
         _refresh_statistics(district)
         counts["users"] = len(cast) + 1

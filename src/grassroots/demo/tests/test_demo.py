@@ -72,3 +72,11 @@ def test_demo_identifiers_pass_the_checksums(small):
         parse_uscc(firm.uscc)
     ages = np.array([(2026 - p.birth_date.year) for p in Person.objects.all()[:2000]])
     assert ages.min() >= 0 and ages.max() < 110
+
+
+def test_demo_cases_cover_the_loop(small):
+    from grassroots.cases.models import Case
+
+    assert small["cases"] == Case.objects.count() == 6 * 4
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {"dispatched", "accepted"} <= statuses and len(statuses) >= 4
