@@ -121,8 +121,7 @@ def main() -> None:
     seconds, naive = best_of(1, lambda: naive_locate(index, sx, sy))
     naive_rate = args.sample / seconds
     print(
-        f"locate naive loop: {naive_rate:>12,.0f} points/s   (baseline, same run)"
-        f"   speed-up ×{rate / naive_rate:,.0f}"
+        f"locate naive loop: {naive_rate:>12,.0f} points/s   (baseline, same run)   speed-up ×{rate / naive_rate:,.0f}"
     )
     same = bool((naive == found[: args.sample]).all())
     print(f"answers agree on the {args.sample:,}-point sample: {'yes' if same else 'NO'}")

@@ -23,6 +23,7 @@ class CaseIn(Schema):
 class EventOut(Schema):
     at: dt.datetime
     kind: str
+    kind_label: str
     from_status: str
     to_status: str
     note: str

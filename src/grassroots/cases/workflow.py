@@ -53,6 +53,26 @@ AUDIT = {
     "supervise": AuditEvent.CASE_SUPERVISED,
     "reclassify": AuditEvent.CASE_RECLASSIFIED,
 }
+KIND_LABELS = {
+    "open": "受理",
+    "accept": "签收",
+    "return": "退回",
+    "arbitrate": "裁定",
+    "reroute": "重新派单",
+    "start": "开始处置",
+    "progress": "进展",
+    "resolve": "处置完毕",
+    "close_unfixed": "未解决办结",
+    "refer": "转交",
+    "confirm": "群众确认",
+    "auto_confirm": "逾期自动办结",
+    "reopen": "重新办理",
+    "merge": "合并",
+    "escalate": "升级",
+    "supervise": "督办",
+    "reclassify": "更正类别",
+    "me_too": "我也遇到",
+}
 MESSAGES = {
     "accept": "已签收，正在安排处置",
     "return": "承办单位已退回，正在重新分派",

@@ -1,0 +1,47 @@
+"""End to end: an elderly resident reports in elder mode; the owner handles it; the resident confirms."""
+
+import re
+
+import pytest
+
+from grassroots.conftest import PASSWORD, Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def login(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def test_the_closed_loop_in_a_browser(live_server, page, browser):
+    from grassroots.cases.defaults import seed
+    from grassroots.cases.models import Case, Category, ResponsibilityRule
+
+    seed(Category, ResponsibilityRule)
+    Cast()
+    login(page, live_server, "resident")
+    page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
+    page.goto(f"{live_server.url}/portal/report/")
+    assert page.locator("select[name=category]").count() == 0  # elder mode: fewer fields
+    page.fill("textarea[name=description]", "胡同口的垃圾桶三天没人清运，味道很大")
+    page.fill("input[name=door_number]", "银杏胡同8号")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/portal/cases/\d+/$"))
+    case = Case.objects.get()
+    assert case.category.code == "garbage" and case.owner_region.code == "C1"
+
+    staff = browser.new_context(locale="zh-CN").new_page()
+    login(staff, live_server, "worker_c1")
+    staff.goto(f"{live_server.url}/cases/{case.pk}/")
+    staff.click("text=签收")
+    staff.fill("form[action$='/resolve/'] input[name=note]", "已联系环卫清运完毕")
+    staff.click("text=处置完毕")
+    assert "待确认" in staff.get_by_test_id("case-status").inner_text()
+
+    page.goto(f"{live_server.url}/portal/cases/{case.pk}/")
+    page.click("text=满意，已解决")
+    assert "已解决（群众确认）" in page.get_by_test_id("case-status").inner_text()
