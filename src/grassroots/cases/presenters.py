@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from grassroots.cases.access import can_handle
 from grassroots.cases.models import Case
+from grassroots.cases.workflow import KIND_LABELS
 from grassroots.core import masking
 from grassroots.core.time import now
 
@@ -65,6 +66,7 @@ def case_detail(viewer, case: Case) -> dict:
             {
                 "at": e.at,
                 "kind": e.kind,
+                "kind_label": KIND_LABELS.get(e.kind, e.kind),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
                 "note": e.note,
