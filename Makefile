@@ -68,6 +68,7 @@ test: install static chromium lint
 bench: install static
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/locate.py --grids 10000
+	$(BIN)/python bench/intake.py
 
 messages: install
 	cd src/grassroots && ../../$(BIN)/grassroots makemessages -l en --no-obsolete && ../../$(BIN)/grassroots compilemessages -l en
