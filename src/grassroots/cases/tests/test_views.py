@@ -74,3 +74,19 @@ def test_patrol_outside_ones_grid_is_refused_on_the_page(case_cast, client):
     )
     assert response.status_code == 200 and "只能在本人负责的区域内" in response.content.decode()
     assert Case.objects.count() == 0
+
+
+def test_workbench_filters_by_grid_and_overdue(case_cast, client):
+    import datetime as dt
+
+    from grassroots.core.time import now
+
+    inside = open_case(case_cast.resident, report(), channel=Channel.PORTAL)
+    other = open_case(case_cast.resident, report(lng=116.37, lat=39.95), channel=Channel.PORTAL)
+    Case.objects.filter(pk=other.pk).update(due_at=now() - dt.timedelta(hours=1))
+    login(client, case_cast.staff_s1)
+    body = client.get(f"/cases/?mine=0&region={case_cast.G1.pk}").content.decode()
+    assert inside.number in body and other.number not in body
+    body = client.get("/cases/?mine=0&overdue=1").content.decode()
+    assert other.number in body and inside.number not in body
+    assert client.get(f"/cases/?region={case_cast.G4.pk}").status_code == 404
