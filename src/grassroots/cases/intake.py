@@ -25,6 +25,7 @@ from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.core.time import now
 from grassroots.registry.identifiers import normalise_phone
 from grassroots.registry.models import House
+from grassroots.registry.services import verified_person
 
 STAFF_CHANNELS = {Channel.PATROL, Channel.ASSISTED, Channel.HOTLINE}
 
@@ -106,6 +107,9 @@ def open_case(actor, report: Report, *, channel: Channel) -> Case:
     moment = now()
     due, warn = routing.deadlines(moment, path.sla_hours, path.warn_hours)
     resident = actor if channel in (Channel.PORTAL, Channel.API) and getattr(actor, "pk", None) else None
+    verified = verified_person(resident) if resident is not None and not report.anonymous else None
+    if verified is not None:  # real name: the registry's checked identity, not what was typed
+        report.reporter_name, phone = verified.name, verified.phone
     case = Case(
         number=numbering.next_number(moment),
         title=report.title,
@@ -123,6 +127,8 @@ def open_case(actor, report: Report, *, channel: Channel) -> Case:
         reporter=None if report.anonymous else resident,
         reporter_name="" if report.anonymous else report.reporter_name.strip(),
         reporter_phone="" if report.anonymous else phone,
+        reporter_door=verified.house.door_number if verified is not None and verified.house_id else "",
+        reporter_verified=verified is not None,
         anonymous=report.anonymous,
         assisted_by=actor if assisted or channel == Channel.PATROL else None,
         source_ref=report.source_ref[:80],

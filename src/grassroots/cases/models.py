@@ -121,6 +121,8 @@ class Case(models.Model):
     )
     reporter_name = EncryptedTextField(_("反映人"), blank=True)
     reporter_phone = EncryptedTextField(_("联系电话"), blank=True)
+    reporter_door = EncryptedTextField(_("反映人住址"), blank=True)
+    reporter_verified = models.BooleanField(_("实名核验"), default=False)
     anonymous = models.BooleanField(_("匿名"), default=False)
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

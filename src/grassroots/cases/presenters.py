@@ -10,18 +10,22 @@ from grassroots.core import masking
 from grassroots.core.time import now
 
 
-def _reporter(viewer, case: Case) -> tuple[str | None, str | None]:
+def _reporter(viewer, case: Case) -> tuple[str | None, str | None, str | None]:
     if case.anonymous:
-        return "匿名", None
+        return "匿名", None, None
     name = case.reporter_name or (case.reporter.display_name if case.reporter_id else "")
-    phone = case.reporter_phone or None
+    phone, door = case.reporter_phone or None, case.reporter_door or None
     if can_handle(viewer, case) or (case.reporter_id and case.reporter_id == getattr(viewer, "pk", None)):
-        return name or None, phone
-    return masking.mask_name(name) if name else None, masking.mask_phone(phone) if phone else None
+        return name or None, phone, door
+    return (
+        masking.mask_name(name) if name else None,
+        masking.mask_phone(phone) if phone else None,
+        masking.mask_text(door) if door else None,
+    )
 
 
 def case_row(viewer, case: Case) -> dict:
-    name, phone = _reporter(viewer, case)
+    name, phone, door = _reporter(viewer, case)
     return {
         "id": str(case.pk),
         "number": case.number,
@@ -42,6 +46,8 @@ def case_row(viewer, case: Case) -> dict:
         "address": case.address,
         "reporter_name": name,
         "reporter_phone": phone,
+        "reporter_door": door,
+        "reporter_verified": case.reporter_verified,
         "anonymous": case.anonymous,
         "assisted_by": str(case.assisted_by) if case.assisted_by_id else None,
         "owner": case.owner_region.name,

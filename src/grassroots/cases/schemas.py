@@ -51,6 +51,8 @@ class CaseOut(Schema):
     address: str
     reporter_name: str | None
     reporter_phone: str | None
+    reporter_door: str | None
+    reporter_verified: bool
     anonymous: bool
     assisted_by: str | None
     owner: str

@@ -101,6 +101,15 @@ class Person(models.Model):
     house = models.ForeignKey(
         House, verbose_name=_("居住房屋"), null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
     )
+    # A resident's login, linked once staff have checked the person in front of them (实名核验).
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("居民账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -212,3 +212,26 @@ def age_cutoff(years: int) -> dt.date:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February
         return today.replace(year=today.year - years, day=28)
+
+
+@transaction.atomic
+def link_account(actor, person: Person, user) -> Person:
+    """Real-name verification: staff who checked the resident's ID link their login to their registry record.
+
+    From then on their reports carry the verified name, phone and door number (shown to handlers only).
+    """
+    if actor is not None:
+        require_in_scope(actor, Perm.EDIT_REGISTRY, person.region.path)
+    if Person.objects.filter(account=user).exclude(pk=person.pk).exists():
+        raise DomainError(ErrorCode.CONFLICT, "该账号已关联其他人员 / the account is linked to someone else")
+    person.account = user
+    person.save(update_fields=["account", "updated_at"])
+    record(actor=actor, event=AuditEvent.PERSON_UPDATED, target=person, extra={"fields": ["account"]})
+    return person
+
+
+def verified_person(user) -> Person | None:
+    """The registry record a resident's login is linked to, if any."""
+    if not getattr(user, "pk", None):
+        return None
+    return Person.objects.select_related("house").filter(account=user).first()

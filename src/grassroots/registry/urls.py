@@ -11,6 +11,7 @@ urlpatterns = [
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/reveal/", views.person_reveal, name="person_reveal"),
     path("persons/<int:person_id>/tags/", views.person_tag, name="person_tag"),
+    path("persons/<int:person_id>/account/", views.person_account, name="person_account"),
     path("houses/", views.houses, name="houses"),
     path("houses/<int:house_id>/", views.house_detail, name="house"),
     path("legal-persons/", views.legal_persons, name="legal_persons"),

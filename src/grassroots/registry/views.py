@@ -213,3 +213,17 @@ def legal_persons(request):
 def legal_person_detail(request, entity_id: int):
     entity = places.get_legal_person_for(request.user, entity_id)
     return render(request, "registry/legal_person_detail.html", {"e": presenters.legal_person_row(entity)})
+
+
+@login_required
+@require_POST
+def person_account(request, person_id: int):
+    """实名核验: link a resident's login (by username) to this person after checking their ID in person."""
+    from django.contrib.auth import get_user_model
+
+    person = services.get_person_for(request.user, person_id)
+    user = get_user_model().objects.filter(username=request.POST.get("username", "").strip()).first()
+    if user is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "没有这个账号 / no such account")
+    services.link_account(request.user, person, user)
+    return person_detail(request, person_id)

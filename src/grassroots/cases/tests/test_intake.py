@@ -114,3 +114,33 @@ def test_machine_cases_come_with_evidence_links(case_cast):
     )
     assert case.channel == "machine" and "/environment/stations/7/" in case.description
     assert case.source_ref == "environment:station-7"
+
+
+def test_a_verified_residents_report_carries_the_registry_identity(case_cast, api_client):
+    from grassroots.registry.services import link_account
+
+    link_account(case_cast.worker_c1, case_cast.p1, case_cast.resident)
+    case = open_case(case_cast.resident, report(), channel=Channel.PORTAL)
+    assert case.reporter_verified and (case.reporter_name, case.reporter_phone) == ("张三丰", "13812345678")
+    assert case.reporter_door == "银杏胡同8号"
+    handler = api_client.as_user(case_cast.staff_s1).get(f"/api/v1/cases/{case.pk}").json()
+    other = api_client.as_user(case_cast.leader_s1).get(f"/api/v1/cases/{case.pk}").json()
+    assert (handler["reporter_name"], handler["reporter_door"]) == ("张三丰", "银杏胡同8号")
+    assert (other["reporter_name"], other["reporter_phone"], other["reporter_door"]) == (
+        "张**",
+        "138****5678",
+        "银杏***",
+    )
+    raw = Case.objects.filter(pk=case.pk).values_list("reporter_door", flat=True).get()
+    assert raw.startswith("gr1.")
+
+
+def test_only_staff_over_the_persons_grid_can_link_an_account(case_cast):
+    from grassroots.registry.services import link_account
+
+    with pytest.raises(DomainError):
+        link_account(case_cast.outsider, case_cast.p1, case_cast.resident)
+    link_account(case_cast.grid_g1, case_cast.p1, case_cast.resident)
+    with pytest.raises(DomainError) as err:
+        link_account(case_cast.staff_s1, case_cast.p3, case_cast.resident)
+    assert err.value.code == ErrorCode.CONFLICT
