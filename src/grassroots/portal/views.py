@@ -104,3 +104,21 @@ def case(request, case_id: int):
         return redirect("portal:case", item.pk)
     can_rate = item.status == "resolved" and item.followers.filter(user=request.user).exists()
     return render(request, "portal/case.html", {"row": case_detail(request.user, item), "can_rate": can_rate})
+
+
+def boundaries(request):
+    """Community outlines for the map picker: public geography, no people, cacheable, works offline."""
+    import json
+
+    from django.http import HttpResponse
+
+    from grassroots.areas.models import Level, Region
+
+    features = [
+        {"type": "Feature", "properties": {"name": r.name, "region_id": r.pk}, "geometry": r.geometry}
+        for r in Region.objects.filter(level=Level.COMMUNITY, geometry__isnull=False).order_by("code")
+    ]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
