@@ -75,3 +75,18 @@ def can(actor, perm: Perm, case: Case) -> bool:
 def require(actor, perm: Perm, case: Case) -> None:
     if not can(actor, perm, case):
         raise PermissionDenied()
+
+
+def view_case(actor, case_id: int) -> Case:
+    """Fetch a case for display and record the access: its reporter's identity is personal data."""
+    from grassroots.audit.events import AuditEvent
+    from grassroots.audit.services import record
+
+    case = get_case_for(actor, case_id)
+    record(
+        actor=actor,
+        event=AuditEvent.CASE_VIEWED,
+        target=case,
+        extra={"identity_shown": can_handle(actor, case) or case.reporter_id == getattr(actor, "pk", None)},
+    )
+    return case

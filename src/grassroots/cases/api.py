@@ -9,7 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from grassroots.accounts.models import Department
 from grassroots.areas.services import get_region_for
 from grassroots.cases import duplicates, handling, intake, queries, residents
-from grassroots.cases.access import cases_for, get_case_for
+from grassroots.cases.access import cases_for, get_case_for, view_case
 from grassroots.cases.evidence import Photo
 from grassroots.cases.models import Category, Channel, Notification
 from grassroots.cases.presenters import case_detail, case_row
@@ -162,7 +162,7 @@ def read_notification(request: HttpRequest, notification_id: int):
 
 @router.get("/{case_id}", response=CaseDetailOut)
 def get_case(request: HttpRequest, case_id: int):
-    return case_detail(request.auth, get_case_for(request.auth, case_id))
+    return case_detail(request.auth, view_case(request.auth, case_id))
 
 
 @router.post("/{case_id}/accept", response=CaseDetailOut)

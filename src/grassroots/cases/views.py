@@ -16,7 +16,7 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import has_perm
 from grassroots.areas.services import get_region_for
 from grassroots.cases import duplicates, handling, intake, queries, residents
-from grassroots.cases.access import can, can_handle, cases_for, get_case_for
+from grassroots.cases.access import can, can_handle, cases_for, get_case_for, view_case
 from grassroots.cases.evidence import Photo
 from grassroots.cases.forms import ReportForm, category_choices
 from grassroots.cases.handling import UNFIXED_REASONS
@@ -61,7 +61,7 @@ def workbench(request):
 
 @login_required
 def detail(request, case_id: int):
-    case = get_case_for(request.user, case_id)
+    case = view_case(request.user, case_id)
     context = {
         "case": case,
         "row": case_detail(request.user, case),

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 
 from grassroots.cases import duplicates, intake, residents
-from grassroots.cases.access import get_case_for
+from grassroots.cases.access import get_case_for, view_case
 from grassroots.cases.forms import ReportForm
 from grassroots.cases.intake import Report
 from grassroots.cases.models import Case, Category, Channel
@@ -87,7 +87,7 @@ def mine(request):
 
 @login_required
 def case(request, case_id: int):
-    item = get_case_for(request.user, case_id)
+    item = view_case(request.user, case_id) if request.method == "GET" else get_case_for(request.user, case_id)
     if request.method == "POST":
         try:
             residents.rate_case(

@@ -85,3 +85,15 @@ def test_a_failed_service_leaves_no_audit_row(cast):
     with pytest.raises(DomainError):
         registry.create_person(cast.grid_g1, region=cast.G1, name="重复", id_number=valid_id(seq="123"))
     assert AuditEntry.objects.count() == before
+
+
+def test_viewing_a_case_is_audited_with_whether_the_identity_was_shown(case_cast, api_client):
+    from grassroots.cases.intake import open_case
+    from grassroots.cases.models import Channel
+    from grassroots.cases.tests.conftest import report
+
+    case = open_case(case_cast.resident, report(), channel=Channel.PORTAL)
+    api_client.as_user(case_cast.staff_s1).get(f"/api/v1/cases/{case.pk}")
+    api_client.as_user(case_cast.leader_s1).get(f"/api/v1/cases/{case.pk}")
+    rows = AuditEntry.objects.filter(event=AuditEvent.CASE_VIEWED).order_by("id")
+    assert [(r.actor.username, r.extra["identity_shown"]) for r in rows] == [("staff_s1", True), ("leader_s1", False)]
