@@ -140,6 +140,11 @@ FIELD_KEYS = os.environ["GRASSROOTS_FIELD_KEYS"]
 ACTIVE_FIELD_KEY = os.environ["GRASSROOTS_ACTIVE_FIELD_KEY"]
 BLIND_INDEX_KEY = os.environ["GRASSROOTS_BLIND_INDEX_KEY"]
 
+# Audit log checkpoints: Ed25519 key (base64 of 32 bytes), the log's name (origin) and the signer's name.
+AUDIT_SIGNING_KEY = os.environ.get("GRASSROOTS_AUDIT_SIGNING_KEY", "")
+AUDIT_LOG_ORIGIN = os.environ.get("GRASSROOTS_AUDIT_ORIGIN", "grassroots.local/audit")
+AUDIT_KEY_NAME = os.environ.get("GRASSROOTS_AUDIT_KEY_NAME", "grassroots-audit")
+
 # Login rate limiting (django-axes): lock a username+IP pair after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("GRASSROOTS_LOGIN_FAILURES", 5))
 AXES_COOLOFF_TIME = 0.25
@@ -157,6 +162,7 @@ CELERY_BEAT_SCHEDULE = {
     "cases-sla-check": {"task": "grassroots.cases.tasks.check_sla", "schedule": 300.0},
     "cases-ownerless-check": {"task": "grassroots.cases.tasks.check_ownerless", "schedule": 60.0},
     "cases-auto-confirm": {"task": "grassroots.cases.tasks.auto_confirm", "schedule": 3600.0},
+    "audit-checkpoint": {"task": "grassroots.audit.tasks.checkpoint", "schedule": 600.0},
 }
 
 # Case handling (cases app). Working periods and local holiday overrides feed the SLA calendar.

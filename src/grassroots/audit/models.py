@@ -10,7 +10,7 @@ class AppendOnlyError(Exception):
 class AuditEntry(models.Model):
     """One line of the append-only audit log. Rows are never updated or deleted by the application."""
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -19,11 +19,15 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=60, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
     extra = models.JSONField(_("附加信息"), default=dict, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    # Position and hash of this entry as a leaf of the RFC 9162 Merkle tree (audit/log.py).
+    leaf_index = models.BigIntegerField(_("序号"), unique=True, null=True, editable=False)
+    leaf_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
-        ordering = ["-id"]
+        ordering = ["-leaf_index"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.event} {self.target_type}:{self.target_id}"
@@ -35,3 +39,27 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries are append-only")
+
+
+class LogHead(models.Model):
+    """One row, locked while an entry takes the next leaf index, so indexes are gap-free and ordered."""
+
+    size = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit log size {self.size}"
+
+
+class Checkpoint(models.Model):
+    """A signed tree head (C2SP tlog-checkpoint), to be exported and kept outside the system too."""
+
+    size = models.BigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)
+    note = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"

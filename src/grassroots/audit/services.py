@@ -1,11 +1,13 @@
-"""The audit interface every app calls. A later issue backs it with a Merkle log; callers do not change."""
+"""The audit interface every app calls. Entries are leaves of a verifiable Merkle log (audit/log.py)."""
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 
+from grassroots.audit import log
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
+from grassroots.core.time import now
 
 
 def record(
@@ -16,19 +18,24 @@ def record(
     target_type: str = "",
     target_id: object = "",
     extra: dict | None = None,
+    request_id: str = "",
 ) -> AuditEntry:
     """Append one entry. Call inside the service's transaction so the entry commits with the change."""
     if target is not None:
         target_type, target_id = target._meta.label_lower, target.pk
     user = actor if getattr(actor, "pk", None) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
+        at=now(),
         actor=user,
         actor_label=getattr(actor, "username", "") or str(actor or "system"),
         event=int(event),
         target_type=target_type,
         target_id=str(target_id),
         extra=extra or {},
+        request_id=request_id[:64],
     )
+    with transaction.atomic():
+        return log.append(entry)
 
 
 def entries_for(target: models.Model):

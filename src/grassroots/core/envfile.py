@@ -54,6 +54,9 @@ def ensure_dev_env(path: Path) -> bool:
         values["GRASSROOTS_FIELD_KEYS"] = f"{kid}:{new_field_key()}"
         values["GRASSROOTS_ACTIVE_FIELD_KEY"] = kid
         changed = True
+    if need("GRASSROOTS_AUDIT_SIGNING_KEY"):
+        values["GRASSROOTS_AUDIT_SIGNING_KEY"] = new_field_key()  # 32 random bytes: an Ed25519 private key
+        changed = True
     if need("GRASSROOTS_BLIND_INDEX_KEY"):
         values["GRASSROOTS_BLIND_INDEX_KEY"] = new_field_key()
         changed = True
