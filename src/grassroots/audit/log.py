@@ -50,6 +50,40 @@ def append(entry: AuditEntry) -> AuditEntry:
     return entry
 
 
+def append_many(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Batched append: one row lock reserves a block of indexes, then one bulk insert."""
+    assert transaction.get_connection().in_atomic_block
+    LogHead.objects.get_or_create(pk=1)
+    LogHead.objects.filter(pk=1).update(size=F("size") + len(entries))
+    start = LogHead.objects.select_for_update().get(pk=1).size - len(entries)
+    for offset, entry in enumerate(entries):
+        entry.leaf_index = start + offset
+        entry.leaf_hash = leaf_hash(canonical(entry)).hex()
+    # One executemany instead of bulk_create: the ORM's per-field preparation was two thirds of the cost.
+    connection = transaction.get_connection()
+    fields = [AuditEntry._meta.get_field(name) for name in INSERT_COLUMNS]
+    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] for e in entries]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return entries
+
+
+INSERT_COLUMNS = (
+    "at",
+    "actor",
+    "actor_label",
+    "event",
+    "target_type",
+    "target_id",
+    "extra",
+    "request_id",
+    "leaf_index",
+    "leaf_hash",
+)
+
+
 _lock = threading.Lock()
 _cache: dict[str, LeafTree] = {}  # a cache of the tree; `verify` never trusts it and rebuilds from rows
 

@@ -40,3 +40,24 @@ def record(
 
 def entries_for(target: models.Model):
     return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+
+
+@transaction.atomic
+def record_many(rows: list[dict]) -> int:
+    """Append many entries at once (imports, bulk jobs): each dict has record()'s keyword arguments."""
+    entries = []
+    for row in rows:
+        actor, target = row.get("actor"), row.get("target")
+        entries.append(
+            AuditEntry(
+                at=now(),
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_label=getattr(actor, "username", "") or str(actor or "system"),
+                event=int(row["event"]),
+                target_type=target._meta.label_lower if target is not None else row.get("target_type", ""),
+                target_id=str(target.pk if target is not None else row.get("target_id", "")),
+                extra=row.get("extra") or {},
+                request_id=row.get("request_id", "")[:64],
+            )
+        )
+    return len(log.append_many(entries))

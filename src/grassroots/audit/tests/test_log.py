@@ -111,3 +111,13 @@ def test_the_verify_command_fails_loudly(entries, capsys):
     raw_update(entries[0].pk, actor_label="someone-else")
     with pytest.raises(CommandError, match="FAILED"):
         call_command("audit", "verify")
+
+
+def test_batched_appends_continue_the_sequence_and_verify(entries):
+    from grassroots.audit.services import record_many
+
+    assert record_many([{"event": AuditEvent.PERSON_LISTED, "extra": {"k": i}} for i in range(50)]) == 50
+    indexes = list(AuditEntry.objects.order_by("leaf_index").values_list("leaf_index", flat=True))
+    assert indexes == list(range(indexes[0], indexes[0] + len(indexes)))
+    log.make_checkpoint()
+    assert log.verify().ok
