@@ -34,6 +34,7 @@ class Perm(StrEnum):
     ARBITRATE_CASES = "cases.arbitrate"  # decide the owner after repeated returns; merge duplicates
     SUPERVISE_CASES = "cases.supervise"  # 督办
     MANAGE_ROUTING = "cases.routing"  # edit the responsibility list (责任清单)
+    AUDIT_LOG = "audit.view"  # search the audit log, prove entries, export checkpoints
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}

@@ -121,3 +121,29 @@ def test_batched_appends_continue_the_sequence_and_verify(entries):
     assert indexes == list(range(indexes[0], indexes[0] + len(indexes)))
     log.make_checkpoint()
     assert log.verify().ok
+
+
+def test_the_auditors_page_searches_proves_and_exports(cast, client, api_client):
+    from grassroots.conftest import PASSWORD
+    from grassroots.registry import services as registry
+
+    log.reset_cache()
+    registry.get_person_for(cast.grid_g1, cast.p1.pk)
+    client.post("/accounts/login/", {"username": "admin", "password": PASSWORD})
+    page = client.get(f"/audit/?person={cast.p1.pk}&actor=grid_g1").content.decode()
+    assert "grid_g1" in page and str(cast.p1.pk) in page
+    entry = AuditEntry.objects.filter(actor=cast.grid_g1, target_id=str(cast.p1.pk)).first()
+    body = client.get(f"/audit/entries/{entry.leaf_index}/proof.json").json()
+    assert verify_inclusion(
+        bytes.fromhex(body["leaf_hash"]),
+        body["leaf_index"],
+        body["tree_size"],
+        [bytes.fromhex(p) for p in body["proof"]],
+        bytes.fromhex(body["root_hash"]),
+    )
+    note = client.get("/audit/checkpoint.txt").content.decode()
+    assert note.startswith("grassroots.local/audit\n") and "Ed25519 public key" in note
+    client.post("/accounts/login/", {"username": "staff_s1", "password": PASSWORD})
+    assert client.get("/audit/").status_code == 403
+    assert client.get(f"/audit/entries/{entry.leaf_index}/proof.json").status_code == 403
+    log.reset_cache()
