@@ -44,3 +44,30 @@ class ReportForm(forms.Form):
     def title_or_summary(self) -> str:
         data = self.cleaned_data
         return data.get("title") or data["description"].replace("\n", " ")[:24]
+
+
+def photos_from(request) -> list:
+    """Uploaded photos as evidence.Photo values (checked later by the evidence service)."""
+    from grassroots.cases.evidence import Photo
+
+    return [Photo(f.name, f.read()) for f in request.FILES.getlist("photos")]
+
+
+def report_from(form: ReportForm, photos: list):
+    """The intake Report a valid ReportForm describes."""
+    from grassroots.cases.intake import Report
+
+    data = form.cleaned_data
+    return Report(
+        title=form.title_or_summary(),
+        description=data["description"],
+        category=data.get("category") or "",
+        lng=data.get("lng"),
+        lat=data.get("lat"),
+        door_number=data.get("door_number") or "",
+        address=data.get("address") or "",
+        reporter_name=data.get("reporter_name") or "",
+        reporter_phone=data.get("reporter_phone") or "",
+        anonymous=bool(data.get("anonymous")),
+        photos=photos,
+    )

@@ -14,7 +14,7 @@ from django.db import transaction
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import covers, require_perm
 from grassroots.areas import services as areas
-from grassroots.areas.models import Level, Region
+from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases import classify, evidence, numbering, routing
@@ -191,7 +191,3 @@ def open_machine_case(
         source_ref=source,
     )
     return open_case(None, report, channel=Channel.MACHINE)
-
-
-def grid_of(case: Case) -> Region:
-    return case.region if case.region.level == Level.GRID else case.region

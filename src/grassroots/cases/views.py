@@ -17,8 +17,7 @@ from grassroots.accounts.scope import has_perm
 from grassroots.areas.services import get_region_for
 from grassroots.cases import duplicates, handling, intake, queries, residents
 from grassroots.cases.access import can, can_handle, cases_for, get_case_for, view_case
-from grassroots.cases.evidence import Photo
-from grassroots.cases.forms import ReportForm, category_choices
+from grassroots.cases.forms import ReportForm, category_choices, photos_from, report_from
 from grassroots.cases.handling import UNFIXED_REASONS
 from grassroots.cases.models import Channel, Notification, Status
 from grassroots.cases.presenters import case_detail, case_row
@@ -85,19 +84,15 @@ def _paths_above(case) -> list[str]:
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
-def _photos(request) -> list[Photo]:
-    return [Photo(f.name, f.read()) for f in request.FILES.getlist("photos")]
-
-
 ACTIONS = {
     "accept": lambda r, c: handling.accept_case(r.user, c),
     "return": lambda r, c: handling.return_case(
         r.user, c, reason=r.POST.get("reason", ""), likely_owner=r.POST.get("likely_owner", "")
     ),
     "progress": lambda r, c: handling.add_progress(
-        r.user, c, note=r.POST.get("note", ""), percent=_int(r.POST.get("percent")), photos=_photos(r)
+        r.user, c, note=r.POST.get("note", ""), percent=_int(r.POST.get("percent")), photos=photos_from(r)
     ),
-    "resolve": lambda r, c: handling.resolve_case(r.user, c, note=r.POST.get("note", ""), photos=_photos(r)),
+    "resolve": lambda r, c: handling.resolve_case(r.user, c, note=r.POST.get("note", ""), photos=photos_from(r)),
     "close_unfixed": lambda r, c: handling.close_unfixed(
         r.user,
         c,
@@ -164,30 +159,13 @@ def new_case(request):
     channel = request.POST.get("channel", request.GET.get("channel", "patrol"))
     if request.method == "POST" and form.is_valid():
         try:
-            case = intake.open_case(request.user, _report(form, _photos(request)), channel=Channel(channel))
+            case = intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel(channel))
         except (DomainError, ValueError) as error:
             form.add_error(None, getattr(error, "message", str(error)))
         else:
             messages.success(request, f"已受理，编号 {case.number}")
             return redirect("cases:detail", case.pk)
     return render(request, "cases/new.html", {"form": form, "channel": channel})
-
-
-def _report(form: ReportForm, photos: list[Photo]) -> intake.Report:
-    data = form.cleaned_data
-    return intake.Report(
-        title=form.title_or_summary(),
-        description=data["description"],
-        category=data.get("category") or "",
-        lng=data.get("lng"),
-        lat=data.get("lat"),
-        door_number=data.get("door_number") or "",
-        address=data.get("address") or "",
-        reporter_name=data.get("reporter_name") or "",
-        reporter_phone=data.get("reporter_phone") or "",
-        anonymous=bool(data.get("anonymous")),
-        photos=photos,
-    )
 
 
 @login_required

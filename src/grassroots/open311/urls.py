@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import re_path
 
 from grassroots.open311 import views
 
@@ -11,4 +11,3 @@ urlpatterns = [
     re_path(r"^requests/(?P<request_id>[\w-]+)" + FMT, views.request_detail),
     re_path(r"^tokens/(?P<token_id>[\w-]+)" + FMT, views.token),
 ]
-__all__ = ["path"]

@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 
 from grassroots.cases import duplicates, intake, residents
 from grassroots.cases.access import get_case_for, view_case
-from grassroots.cases.forms import ReportForm
+from grassroots.cases.forms import ReportForm, photos_from, report_from
 from grassroots.cases.intake import Report
 from grassroots.cases.models import Case, Category, Channel
 from grassroots.cases.presenters import case_detail, case_row
-from grassroots.cases.views import _photos, _report
 from grassroots.core.errors import DomainError
 
 
@@ -39,7 +38,7 @@ def report(request):
             candidates = _likely_duplicates(data)
         if not candidates:
             try:
-                case = intake.open_case(request.user, _report(form, _photos(request)), channel=Channel.PORTAL)
+                case = intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel.PORTAL)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:

@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -219,6 +219,3 @@ def export(request: HttpRequest, kind: str, fmt: str = "xlsx", region: int | Non
     from grassroots.registry.views import export_response
 
     return export_response(request, request.auth, kind, fmt=fmt, region=_region_or_none(request, region), tag=tag)
-
-
-__all__ = ["router", "HttpResponse"]
