@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
@@ -42,6 +43,13 @@ def http_error(request: HttpRequest, exc: HttpError):
     # e.g. "Cannot parse request body" for malformed JSON: keep ninja's status, use our error shape.
     code = {404: ErrorCode.NOT_FOUND, 403: ErrorCode.PERMISSION_DENIED}.get(exc.status_code, ErrorCode.INVALID_INPUT)
     return api.create_response(request, {"code": str(code), "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def bad_multipart(request: HttpRequest, exc: MultiPartParserError):
+    return domain_error(
+        request, DomainError(ErrorCode.INVALID_INPUT, f"表单数据格式错误 / malformed multipart body: {exc}")
+    )
 
 
 @api.exception_handler(RequestDataTooBig)

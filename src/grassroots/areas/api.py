@@ -1,10 +1,11 @@
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from grassroots.areas import services
 from grassroots.areas.models import Level, Region
 from grassroots.areas.schemas import LocatedOut, LocateIn, RegionOut
+from grassroots.core.pagination import BoundedLimitOffset
 
 router = Router(tags=["regions"])
 
@@ -19,7 +20,7 @@ def region_out(region: Region | None) -> dict | None:
 
 
 @router.get("/", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_regions(request: HttpRequest, parent: int | None = None, level: int | None = None):
     qs = services.regions_for(request.auth).select_related("grid_worker")
     if parent is not None:

@@ -4,7 +4,7 @@ import binascii
 from django.http import HttpRequest
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from grassroots.accounts.models import Department
 from grassroots.areas.services import get_region_for
@@ -33,7 +33,7 @@ from grassroots.cases.schemas import (
 )
 from grassroots.core import idempotency
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.core.pagination import LazyRows
+from grassroots.core.pagination import BoundedLimitOffset, LazyRows
 from grassroots.core.time import now
 
 router = Router(tags=["cases"])
@@ -82,7 +82,7 @@ def open_case(request: HttpRequest, payload: CaseIn):
 
 
 @router.get("/", response=list[CaseOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_cases(
     request: HttpRequest,
     status: str = "",

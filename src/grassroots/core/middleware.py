@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from grassroots.core.errors import DomainError, ErrorCode
@@ -20,6 +21,8 @@ class DomainErrorMiddleware:
             return None
         if isinstance(exception, RequestDataTooBig):
             exception = DomainError(ErrorCode.PAYLOAD_TOO_LARGE)
+        elif isinstance(exception, MultiPartParserError):
+            exception = DomainError(ErrorCode.INVALID_INPUT, f"表单数据格式错误 / malformed form data: {exception}")
         if not isinstance(exception, DomainError):
             return None
         template = "core/error_partial.html" if getattr(request, "htmx", False) else "core/error.html"

@@ -1,11 +1,11 @@
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from grassroots.areas.services import get_region_for
 from grassroots.core import idempotency
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.core.pagination import LazyRows
+from grassroots.core.pagination import BoundedLimitOffset, LazyRows
 from grassroots.registry import places, presenters, queries, services
 from grassroots.registry.models import Tag
 from grassroots.registry.schemas import (
@@ -43,7 +43,7 @@ def _region_or_none(request, region_id: int | None):
 
 
 @router.get("/persons", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_persons(
     request: HttpRequest,
     region: int | None = None,
@@ -133,7 +133,7 @@ def untag_person(request: HttpRequest, person_id: int, code: str):
 
 
 @router.get("/houses", response=list[HouseOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_houses(
     request: HttpRequest,
     door: str = "",
@@ -169,7 +169,7 @@ def create_house(request: HttpRequest, payload: HouseIn):
 
 
 @router.get("/legal-persons", response=list[LegalPersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_legal_persons(request: HttpRequest, region: int | None = None, tag: str = "", industry: str = "", **kwargs):
     qs = queries.filter_legal_persons(
         places.legal_persons_for(request.auth), region=_region_or_none(request, region), tag=tag, industry=industry

@@ -7,9 +7,11 @@ from collections import Counter
 from django.db.models import Count, QuerySet
 
 from grassroots.areas.models import Level, Region
+from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.registry.models import House, LegalPerson, Person, Tagging
 from grassroots.registry.services import age_cutoff
 
+MAX_AGE = 150
 PERSON_FILTERS = ("region", "tag", "residence", "sex", "min_age", "max_age")
 HOUSE_FILTERS = ("region", "tag", "house_type", "is_rental")
 LEGAL_FILTERS = ("region", "tag", "industry")
@@ -29,6 +31,9 @@ def filter_persons(
     min_age: int | None = None,
     max_age: int | None = None,
 ) -> QuerySet[Person]:
+    for age in (min_age, max_age):
+        if age is not None and not 0 <= age <= MAX_AGE:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"年龄应在 0–{MAX_AGE} 之间 / age must be 0–{MAX_AGE}")
     qs = _in_region(qs, region)
     if tag:
         qs = qs.filter(taggings__tag__code=tag)

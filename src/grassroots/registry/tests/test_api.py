@@ -201,3 +201,18 @@ def test_excel_export_is_a_workbook_with_masked_cells(cast, api_client):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("姓名", "性别", "出生日期")
     assert sorted(r[4] for r in rows[1:]) == ["138****5678", "139****1111"]
+
+
+@pytest.mark.parametrize(
+    "query", ["max_age=132017329", "min_age=-1", "offset=1041145737156592926720", "limit=100000000"]
+)
+def test_absurd_list_parameters_are_4xx_not_500(cast, api_client, query):
+    response = api_client.as_user(cast.staff_s1).get(f"/api/v1/registry/persons?{query}")
+    assert 400 <= response.status_code < 500
+
+
+def test_a_malformed_multipart_body_is_400(cast, api_client):
+    response = api_client.as_user(cast.admin).post(
+        "/api/v1/cases/hotline-import", b"--x\r\n", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"
