@@ -83,3 +83,10 @@ def test_regions_import_reports_bad_features_and_fails(tmp_path):
     )
     with pytest.raises(CommandError, match="#0: X: 上级 NOPE 不存在"):
         call_command("regions", "import", str(src))
+
+
+def test_the_admin_is_in_chinese_and_lists_the_configurable_models(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert "事件类别" in page and "标签" in page and "区域" in page
+    assert "/admin/cases/category/" in page
+    assert "/admin/registry/person/" not in page  # people are never edited in the admin (no masking, no audit)
