@@ -27,11 +27,17 @@ def main() -> None:
     parser.add_argument("--user", default="admin")
     parser.add_argument("--password", required=True)
     parser.add_argument("--pages", nargs="*", default=["/", "/areas/", "/registry/persons/", "/registry/houses/"])
+    parser.add_argument("--elder", action="store_true", help="长者模式 (large type, high contrast)")
+    parser.add_argument("--lang", default="zh-CN")
+    parser.add_argument("--prefix", default="")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale=args.lang)
+        if args.elder:
+            context.add_cookies([{"name": "elder_mode", "value": "1", "url": args.base}])
+        page = context.new_page()
         page.goto(f"{args.base}/accounts/login/")
         page.fill("input[name=username]", args.user)
         page.fill("input[name=password]", args.password)
@@ -41,7 +47,7 @@ def main() -> None:
             page.goto(args.base + path)
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(800)  # let ECharts finish its first frame
-            name = path.strip("/").replace("/", "-").replace("?", "_").replace("=", "-") or "home"
+            name = args.prefix + (path.strip("/").replace("/", "-").replace("?", "_").replace("=", "-") or "home")
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
             print(OUT / f"{name}.png")
         browser.close()
