@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "grassroots.cases",
     "grassroots.portal",
     "grassroots.open311",
+    "grassroots.sharing",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("portal/", include("grassroots.portal.urls")),
     path("open311/v2/", include("grassroots.open311.urls")),
     path("audit/", include("grassroots.audit.urls")),
+    path("open/", include("grassroots.sharing.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

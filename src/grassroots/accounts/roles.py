@@ -35,6 +35,7 @@ class Perm(StrEnum):
     SUPERVISE_CASES = "cases.supervise"  # 督办
     MANAGE_ROUTING = "cases.routing"  # edit the responsibility list (责任清单)
     AUDIT_LOG = "audit.view"  # search the audit log, prove entries, export checkpoints
+    PUBLISH_OPEN_DATA = "sharing.publish"  # publish aggregate releases for the public
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}

@@ -48,6 +48,8 @@ class AuditEvent(IntEnum):
     CASE_FOLLOWED = 416
     CASES_IMPORTED = 417
     ROUTING_CHANGED = 418
+    # sharing and open data 500–599
+    OPEN_DATA_PUBLISHED = 501
     # keys and system 900–999
     KEYS_ROTATED = 901
     DEMO_LOADED = 902

@@ -1,0 +1,143 @@
+"""Open data releases: aggregate, suppress small cells, publish, and take the public's feedback."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from openpyxl import Workbook
+
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
+from grassroots.areas.models import Level, Region
+from grassroots.audit.events import AuditEvent
+from grassroots.audit.services import record
+from grassroots.cases.models import Case, Category
+from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.sharing.models import OpenRelease, ReleaseFeedback
+from grassroots.sharing.suppression import suppress
+
+
+def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_INPUT, "月份格式应为 YYYY-MM / month must be YYYY-MM") from None
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return (
+        timezone.make_aware(dt.datetime.combine(first, dt.time())),
+        timezone.make_aware(dt.datetime.combine(following, dt.time())),
+    )
+
+
+@transaction.atomic
+def publish_cases_by_category(actor, *, month: str, threshold: int = 10) -> OpenRelease:
+    """Cases received per street (rows) and top-level category (columns) in a month."""
+    require_perm(actor, Perm.PUBLISH_OPEN_DATA)
+    if not 2 <= threshold <= 100:
+        raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应在 2–100 之间")
+    start, end = _month_bounds(month)
+    streets = list(Region.objects.filter(level=Level.STREET).order_by("code"))
+    tops = list(Category.objects.filter(parent=None).order_by("code"))
+    counts: dict[tuple[int, int], int] = {}
+    rows = (
+        Case.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values_list("region_path", "category__parent_id", "category_id")
+        .annotate(n=Count("id"))
+    )
+    street_of = {f"{s.path}": i for i, s in enumerate(streets)}
+    top_index = {t.pk: j for j, t in enumerate(tops)}
+    for path, parent_id, category_id, n in rows:
+        street = next((i for prefix, i in street_of.items() if path.startswith(prefix)), None)
+        top = top_index.get(parent_id or category_id)
+        if street is not None and top is not None:
+            counts[(street, top)] = counts.get((street, top), 0) + n
+    table = [[counts.get((i, j), 0) for j in range(len(tops))] for i in range(len(streets))]
+    if not table or not table[0]:
+        raise DomainError(ErrorCode.INVALID_INPUT, "没有可发布的数据 / nothing to publish")
+    result = suppress(table, threshold=threshold)
+    release = OpenRelease.objects.create(
+        title=f"{month} 各街道事件受理量（按类别）",
+        kind="cases_by_category",
+        period=month,
+        threshold=threshold,
+        row_labels=[s.name for s in streets],
+        column_labels=[t.name for t in tops],
+        cells=result.cells,
+        row_totals=result.row_totals,
+        column_totals=result.column_totals,
+        hidden=result.hidden,
+        published_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record(
+        actor=actor,
+        event=AuditEvent.OPEN_DATA_PUBLISHED,
+        target=release,
+        extra={"period": month, "hidden": result.hidden, "threshold": threshold},
+    )
+    return release
+
+
+SUPPRESSED = "<{n}"
+
+
+def table_rows(release: OpenRelease) -> list[list[str]]:
+    mark = SUPPRESSED.format(n=release.threshold)
+
+    def show(value) -> str:
+        return mark if value is None else str(value)
+
+    header = ["", *release.column_labels, "合计"]
+    body = [
+        [label, *[show(v) for v in row], show(total)]
+        for label, row, total in zip(release.row_labels, release.cells, release.row_totals, strict=True)
+    ]
+    # The grand total would give a withheld row total away, so it is withheld with it.
+    grand = None if None in release.row_totals else sum(release.row_totals)
+    footer = ["合计", *[show(t) for t in release.column_totals], show(grand)]
+    return [header, *body, footer]
+
+
+def download(release: OpenRelease, fmt: str) -> tuple[bytes, str, str]:
+    name = f"open-{release.kind}-{release.period}"
+    if fmt == "json":
+        data = {
+            "title": release.title,
+            "period": release.period,
+            "threshold": release.threshold,
+            "rows": release.row_labels,
+            "columns": release.column_labels,
+            "cells": release.cells,
+            "row_totals": release.row_totals,
+            "column_totals": release.column_totals,
+            "note": f"null = 少于 {release.threshold}，或为防止反推而一并隐去 / suppressed",
+        }
+        return json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8", f"{name}.json"
+    rows = table_rows(release)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return ("\ufeff" + buffer.getvalue()).encode(), "text/csv; charset=utf-8", f"{name}.csv"
+    if fmt == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx"
+    raise DomainError(ErrorCode.INVALID_INPUT, "格式只能是 csv、json 或 xlsx")
+
+
+@transaction.atomic
+def leave_feedback(release: OpenRelease, message: str) -> ReleaseFeedback:
+    message = (message or "").strip()
+    if not 2 <= len(message) <= 1000:
+        raise DomainError(ErrorCode.INVALID_INPUT, "意见应为 2–1000 个字")
+    return ReleaseFeedback.objects.create(release=release, message=message)

@@ -1,0 +1,62 @@
+import io
+import json
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from grassroots.cases.intake import open_case
+from grassroots.cases.models import Case, Channel
+from grassroots.cases.tests.conftest import report
+from grassroots.conftest import PASSWORD
+from grassroots.core.errors import DomainError
+from grassroots.core.time import now
+from grassroots.sharing import services
+from grassroots.sharing.models import ReleaseFeedback
+from grassroots.sharing.suppression import feasible_ranges
+
+
+@pytest.fixture
+def release(case_cast):
+    for _ in range(12):
+        open_case(case_cast.resident, report(), channel=Channel.PORTAL)  # 甲街道 · 安全隐患: 12
+    for _ in range(3):
+        open_case(case_cast.resident, report(lng=116.45, lat=39.85), channel=Channel.PORTAL)  # 乙街道: 3
+    return services.publish_cases_by_category(case_cast.admin, month=now().strftime("%Y-%m"), threshold=10)
+
+
+def test_a_release_hides_small_cells_and_cannot_be_reversed(release):
+    assert release.row_labels == ["甲街道", "乙街道"] and Case.objects.count() == 15
+    safety = release.column_labels.index("安全隐患")
+    assert release.cells[1][safety] is None and release.row_totals == [12, None]  # a total of 3 is small too
+    known = np.array([[0 if v is None else v for v in row] for row in release.cells], dtype=float)
+    mask = np.array([[v is None for v in row] for row in release.cells])
+    ranges = feasible_ranges(known, mask, release.row_totals, release.column_totals, cells={(1, safety)})
+    assert all(high - low >= 1 for low, high in ranges.values())
+
+
+def test_downloads_in_three_formats(release, client):
+    assert json.loads(client.get(f"/open/{release.pk}/download.json").content)["cells"] == release.cells
+    csv_text = client.get(f"/open/{release.pk}/download.csv").content.decode("utf-8-sig")
+    assert "<10" in csv_text and "甲街道" in csv_text
+    book = load_workbook(io.BytesIO(client.get(f"/open/{release.pk}/download.xlsx").content))
+    assert book.active.cell(row=2, column=1).value == "甲街道"
+    assert client.get(f"/open/{release.pk}/download.pdf").status_code == 400
+
+
+def test_the_public_reads_and_leaves_feedback_without_logging_in(release, client):
+    assert release.title in client.get("/open/").content.decode()
+    client.post(f"/open/{release.pk}/", {"message": "乙街道的数字好像偏少"})
+    assert ReleaseFeedback.objects.get().message == "乙街道的数字好像偏少"
+    client.post(f"/open/{release.pk}/", {"message": ""})
+    assert ReleaseFeedback.objects.count() == 1
+    assert client.get("/open/999/").status_code == 404
+
+
+def test_only_permitted_staff_publish(case_cast, client):
+    with pytest.raises(DomainError):
+        services.publish_cases_by_category(case_cast.staff_s1, month="2026-11")
+    with pytest.raises(DomainError):
+        services.publish_cases_by_category(case_cast.admin, month="2026-13")
+    client.post("/accounts/login/", {"username": "staff_s1", "password": PASSWORD})
+    assert client.post("/open/publish/", {"month": "2026-11"}).status_code == 403

@@ -1,0 +1,51 @@
+"""Open data for the public (no login): releases, downloads, feedback. Publishing needs the permission."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from grassroots.core.errors import DomainError, NotFound
+from grassroots.sharing import services
+from grassroots.sharing.models import OpenRelease
+
+
+def _release(release_id: int) -> OpenRelease:
+    release = OpenRelease.objects.filter(pk=release_id).first()
+    if release is None:
+        raise NotFound()
+    return release
+
+
+def releases(request):
+    return render(request, "sharing/releases.html", {"releases": OpenRelease.objects.all()[:100]})
+
+
+def release(request, release_id: int):
+    item = _release(release_id)
+    if request.method == "POST":
+        try:
+            services.leave_feedback(item, request.POST.get("message", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "感谢您的反馈")
+        return redirect("open:release", item.pk)
+    return render(request, "sharing/release.html", {"release": item, "rows": services.table_rows(item)})
+
+
+def download(request, release_id: int, fmt: str):
+    body, content_type, filename = services.download(_release(release_id), fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def publish(request):
+    if request.method == "POST":
+        item = services.publish_cases_by_category(
+            request.user, month=request.POST.get("month", ""), threshold=int(request.POST.get("threshold") or 10)
+        )
+        return redirect("open:release", item.pk)
+    return render(request, "sharing/publish.html")
