@@ -1,146 +1,279 @@
-"""Working-time calendar for SLA timers (办理时限): Chinese public holidays and adjusted workdays (调休).
+"""Working-time calendar for case SLA timers (事件办理时限): Chinese public holidays and adjusted workdays (调休).
 
-Day rule, in order: local overrides (`extra_holidays`, `extra_workdays`), then the `chinesecalendar`
-package, which knows the State Council's holiday notices including the weekend days worked in exchange.
-For a year the package has no notice for yet, Monday–Friday are working days: add that year's holidays
-as local overrides once the notice is published.
+Whether a day is worked is decided in this order:
+
+1. local overrides — `extra_holidays` (emergency closures, local days off) and `extra_workdays` (local 调休);
+2. the `chinesecalendar` package, which encodes the State Council's yearly holiday notices, including the
+   weekend days worked in exchange for a long holiday (e.g. Sunday 2025-09-28 and Saturday 2025-10-11);
+3. for a year the package has no notice for (it raises NotImplementedError), plain Monday–Friday. The
+   notice for next year is usually published in November, so until the package is upgraded, add that
+   year's holidays as local overrides (SLA_EXTRA_HOLIDAYS / SLA_EXTRA_WORKDAYS).
+
+Working time is counted on the calendar's wall clock: an office open 09:00–12:00 works three hours that
+morning. Asia/Shanghai has had no daylight saving since 1991, so there wall-clock and elapsed time agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-MAX_DAYS = 3700  # ten years: a bound on every scan, so a misconfiguration cannot loop forever
+__all__ = ["DEFAULT_PERIODS", "MAX_DAYS", "WorkCalendar", "from_settings", "has_national_data"]
+
+# About ten years: every scan is bounded by it, so a misconfiguration (or an absurd SLA) fails loudly
+# instead of looping for ever or overflowing the date range.
+MAX_DAYS = 3700
+
+Period = tuple[dt.time, dt.time]
+# A typical government office day: 09:00–12:00 and 13:30–17:30, seven working hours.
+DEFAULT_PERIODS: tuple[Period, ...] = ((dt.time(9), dt.time(12)), (dt.time(13, 30), dt.time(17, 30)))
+
+_ZERO = dt.timedelta()
+_ONE_DAY = dt.timedelta(days=1)
+_HHMM = re.compile(r"(\d{1,2}):(\d{2})")
 
 
-def _parse_time(text: str) -> dt.time:
+@cache
+def _national_workdays(year: int) -> frozenset[dt.date] | None:
+    """The working days of `year` per the State Council notice, or None when the package lacks that year.
+
+    chinese_calendar.is_workday re-scans its whole holiday table on every call (to find the supported
+    year range), so one year is classified at once and cached; after that a day is a set lookup.
+    """
+    first = dt.date(year, 1, 1)
     try:
-        return dt.time.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"无效的时间 / invalid time {text!r}: use HH:MM") from None
+        chinese_calendar.is_workday(first)
+    except NotImplementedError:
+        return None
+    days = (first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days))
+    return frozenset(d for d in days if chinese_calendar.is_workday(d))
+
+
+def has_national_data(year: int) -> bool:
+    """True when the installed chinesecalendar knows the official holidays of `year` (else Mon–Fri is assumed)."""
+    return _national_workdays(year) is not None
 
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    periods: tuple[tuple[dt.time, dt.time], ...] = ((dt.time(9), dt.time(12)), (dt.time(13, 30), dt.time(17, 30)))
+    """Working periods of a day, the office's time zone and local day overrides.
+
+    Instances are immutable and hashable, so callers may cache them; `extra_holidays` and
+    `extra_workdays` accept any iterable of dates (a plain set is fine) and are stored as frozensets.
+    """
+
+    periods: tuple[Period, ...] = DEFAULT_PERIODS
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     extra_holidays: frozenset[dt.date] = frozenset()
     extra_workdays: frozenset[dt.date] = frozenset()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        # object.__setattr__ because the dataclass is frozen; normalising here keeps every instance hashable.
+        tz = ZoneInfo(self.tz) if isinstance(self.tz, str) else self.tz
+        object.__setattr__(self, "tz", tz)
+        object.__setattr__(self, "periods", tuple((start, end) for start, end in self.periods))
+        object.__setattr__(self, "extra_holidays", frozenset(self.extra_holidays))
+        object.__setattr__(self, "extra_workdays", frozenset(self.extra_workdays))
+        if not self.periods:
+            raise ValueError("至少需要一个工作时段 / at least one working period is required")
         previous = dt.time(0)
         for start, end in self.periods:
+            if start.tzinfo is not None or end.tzinfo is not None:
+                raise ValueError("工作时段须为本地时间 / working periods must be naive local times")
             if not previous <= start < end:
                 raise ValueError("工作时段须按时间先后排列且不重叠 / working periods must be ordered and disjoint")
             previous = end
+        both = self.extra_holidays & self.extra_workdays
+        if both:
+            listed = ", ".join(sorted(d.isoformat() for d in both))
+            raise ValueError(f"日期不能既是假日又是工作日 / dates both extra holiday and extra workday: {listed}")
 
-    @property
+    @cached_property
     def day_length(self) -> dt.timedelta:
-        return sum((_span(s, e) for s, e in self.periods), dt.timedelta())
+        """Working time in one full working day (7 h by default)."""
+        return sum((_span(start, end) for start, end in self.periods), _ZERO)
+
+    # -- days -----------------------------------------------------------------------------------------
 
     def is_workday(self, day: dt.date) -> bool:
+        """Whether `day` is worked: local overrides, then the official notice, else Monday–Friday.
+
+        The Monday–Friday fallback applies only to years the installed chinesecalendar has no data for;
+        it silently ignores that year's holidays, hence the local overrides. A datetime is judged by its
+        date in the calendar's zone.
+        """
+        if isinstance(day, dt.datetime):  # a datetime would never match the date sets below
+            day = self._wall(day).date()
         if day in self.extra_holidays:
             return False
         if day in self.extra_workdays:
             return True
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
+        national = _national_workdays(day.year)
+        if national is None:
             return day.weekday() < 5
+        return day in national
 
-    def _periods_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    def _spans(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The working periods of `day` as naive wall-clock datetimes (none on a day off)."""
         if not self.is_workday(day):
             return []
-        return [(dt.datetime.combine(day, s, self.tz), dt.datetime.combine(day, e, self.tz)) for s, e in self.periods]
+        return [(dt.datetime.combine(day, start), dt.datetime.combine(day, end)) for start, end in self.periods]
+
+    # -- moments --------------------------------------------------------------------------------------
+
+    def _wall(self, moment: dt.datetime) -> dt.datetime:
+        # A naive datetime would be read as the server's local time by astimezone(): refuse it rather than
+        # compute a deadline that is off by the server's UTC offset.
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("需要带时区的时间 / an aware datetime is required")
+        return moment.astimezone(self.tz).replace(tzinfo=None)
+
+    def _aware(self, wall: dt.datetime) -> dt.datetime:
+        return wall.replace(tzinfo=self.tz)
 
     def is_working_time(self, moment: dt.datetime) -> bool:
-        local = moment.astimezone(self.tz)
-        return any(s <= local < e for s, e in self._periods_on(local.date()))
+        """Whether `moment` falls inside a working period (start included, end excluded)."""
+        wall = self._wall(moment)
+        return any(start <= wall < end for start, end in self._spans(wall.date()))
 
     def next_working_moment(self, moment: dt.datetime) -> dt.datetime:
-        local = moment.astimezone(self.tz)
-        day = local.date()
+        """`moment` itself during working time, else the start of the next working period."""
+        wall = self._wall(moment)
+        day = wall.date()
         for _ in range(MAX_DAYS):
-            for start, end in self._periods_on(day):
-                if local < end:
-                    return max(local, start)
-            day += dt.timedelta(days=1)
-        raise ValueError("十年内没有工作日 / no working day within ten years")
+            for start, end in self._spans(day):
+                if wall < end:
+                    return self._aware(max(wall, start))
+            day += _ONE_DAY
+        raise ValueError(f"{MAX_DAYS} 天内没有工作日 / no working day within {MAX_DAYS} days")
 
     def add_working_time(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
-        """The moment reached after `duration` of working time from `start` (result in the calendar's zone)."""
-        if duration < dt.timedelta():
-            raise ValueError("duration must not be negative")
+        """The deadline: the earliest moment by which `duration` of working time has passed since `start`.
+
+        Outside working time the clock starts at the next working period. A deadline that lands exactly on
+        the end of a period stays there (17:30) rather than moving to the next morning; a zero duration
+        gives `next_working_moment(start)`. The result is in the calendar's time zone.
+        """
+        if duration < _ZERO:
+            raise ValueError("时限不能为负 / duration must not be negative")
+        if duration > self.day_length * MAX_DAYS:
+            raise ValueError(f"时限超出 {MAX_DAYS} 天 / duration exceeds {MAX_DAYS} working days")
+        wall = self._wall(start)
+        day = wall.date()
         remaining = duration
-        local = start.astimezone(self.tz)
-        day = local.date()
-        for _ in range(MAX_DAYS):
-            for period_start, period_end in self._periods_on(day):
-                begin = max(local, period_start)
+        for i in range(MAX_DAYS):
+            # A whole working day after the first that ends strictly before the deadline is consumed in one
+            # step; only the first day (partial) and the last day (where the deadline falls) are walked.
+            if i and remaining > self.day_length and self.is_workday(day):
+                remaining -= self.day_length
+                day += _ONE_DAY
+                continue
+            for period_start, period_end in self._spans(day):
+                begin = max(wall, period_start)
                 if begin >= period_end:
                     continue
                 available = period_end - begin
                 if remaining <= available:
-                    return begin + remaining
+                    return self._aware(begin + remaining)
                 remaining -= available
-            day += dt.timedelta(days=1)
-            local = dt.datetime.combine(day, dt.time(0), self.tz)
-            # Long durations: consume whole weeks at once (from midnight every working day counts in full).
-            while True:
-                working_days = self._working_days(day, 7)
-                if remaining <= self.day_length * (working_days + 1):
-                    break
-                remaining -= self.day_length * working_days
-                day += dt.timedelta(days=7)
-            local = dt.datetime.combine(day, dt.time(0), self.tz)
-        raise ValueError("时限超出十年 / deadline beyond ten years")
-
-    def _working_days(self, day: dt.date, n: int) -> int:
-        return sum(self.is_workday(day + dt.timedelta(days=i)) for i in range(n))
+            day += _ONE_DAY
+        raise ValueError(f"时限超出 {MAX_DAYS} 天 / deadline beyond {MAX_DAYS} days")
 
     def working_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+        """Working time in [a, b); zero when b <= a. Inverse of add_working_time:
+        working_time_between(s, add_working_time(s, d)) == d."""
         if b <= a:
-            return dt.timedelta()
-        total = dt.timedelta()
-        la, lb = a.astimezone(self.tz), b.astimezone(self.tz)
-        day = la.date()
-        for _ in range(MAX_DAYS):
-            if day > lb.date():
-                return total
-            for start, end in self._periods_on(day):
-                lo, hi = max(start, la), min(end, lb)
-                if hi > lo:
-                    total += hi - lo
-            day += dt.timedelta(days=1)
-        raise ValueError("区间超出十年 / interval beyond ten years")
+            return _ZERO
+        first, last = self._wall(a), self._wall(b)
+        if (last.date() - first.date()).days > MAX_DAYS:
+            raise ValueError(f"区间超出 {MAX_DAYS} 天 / interval longer than {MAX_DAYS} days")
+        total = _ZERO
+        day = first.date()
+        while day <= last.date():
+            if first.date() < day < last.date():
+                # Days strictly between the two ends are wholly inside the interval.
+                if self.is_workday(day):
+                    total += self.day_length
+            else:
+                for start, end in self._spans(day):
+                    lo, hi = max(start, first), min(end, last)
+                    if hi > lo:
+                        total += hi - lo
+            day += _ONE_DAY
+        return total
 
 
 def _span(start: dt.time, end: dt.time) -> dt.timedelta:
     return dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)
 
 
-def from_settings(config) -> WorkCalendar:
-    """Build from a dict or settings object with optional SLA_WORKING_PERIODS, SLA_EXTRA_HOLIDAYS and
-    SLA_EXTRA_WORKDAYS (ISO dates)."""
+# -- configuration ----------------------------------------------------------------------------------------
 
-    def get(key, default):
-        return config.get(key, default) if isinstance(config, dict) else getattr(config, key, default)
 
-    periods = tuple(
-        (_parse_time(s), _parse_time(e))
-        for s, e in get("SLA_WORKING_PERIODS", [("09:00", "12:00"), ("13:30", "17:30")])
-    )
+def _parse_time(value: Any, key: str) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    match = _HHMM.fullmatch(value.strip()) if isinstance(value, str) else None
+    try:
+        if match is None:
+            raise ValueError
+        return dt.time(int(match[1]), int(match[2]))
+    except ValueError:
+        raise ValueError(f"{key}: 无效的时间 / invalid time {value!r}, use HH:MM (00:00–23:59)") from None
 
-    def dates(key):
+
+def _parse_periods(value: Any, key: str) -> tuple[Period, ...]:
+    # A bare string would otherwise be iterated character by character into a baffling error.
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError(f'{key} 须为时段列表 / must be a list of ("HH:MM", "HH:MM") pairs, got {value!r}')
+    periods = []
+    for item in value:
+        if isinstance(item, str | bytes) or not isinstance(item, Iterable) or len(item := tuple(item)) != 2:
+            raise ValueError(f'{key}: 时段须为 ("HH:MM", "HH:MM") / each period must be a pair, got {item!r}')
+        periods.append((_parse_time(item[0], key), _parse_time(item[1], key)))
+    return tuple(periods)
+
+
+def _parse_dates(value: Any, key: str) -> frozenset[dt.date]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError(f"{key} 须为 ISO 日期列表 / must be a list of ISO dates (YYYY-MM-DD), got {value!r}")
+    dates = set()
+    for item in value:
+        if isinstance(item, dt.datetime):  # a datetime is a date subclass, but would never match a day
+            raise ValueError(f"{key}: 须为日期而非时间 / expected a date, got datetime {item!r}")
+        if isinstance(item, dt.date):
+            dates.add(item)
+            continue
         try:
-            return frozenset(dt.date.fromisoformat(d) for d in get(key, []))
-        except (TypeError, ValueError):
-            raise ValueError(f"{key} 须为 ISO 日期列表 / must be a list of ISO dates") from None
+            dates.add(dt.date.fromisoformat(item.strip()))
+        except (AttributeError, TypeError, ValueError):
+            raise ValueError(f"{key}: 无效的 ISO 日期 / invalid ISO date {item!r}, use YYYY-MM-DD") from None
+    return frozenset(dates)
 
-    return WorkCalendar(
-        periods=periods, extra_holidays=dates("SLA_EXTRA_HOLIDAYS"), extra_workdays=dates("SLA_EXTRA_WORKDAYS")
-    )
+
+def from_settings(config: Mapping[str, Any] | Any) -> WorkCalendar:
+    """Build a calendar from a dict or a settings object (e.g. django.conf.settings).
+
+    Optional keys: SLA_WORKING_PERIODS — list of ("HH:MM", "HH:MM"); SLA_EXTRA_HOLIDAYS and
+    SLA_EXTRA_WORKDAYS — lists of ISO dates. Missing keys take the defaults; malformed values raise
+    ValueError naming the key. The zone is always Asia/Shanghai: Django's TIME_ZONE may be UTC.
+    """
+
+    def get(key: str, default: Any) -> Any:
+        value = config.get(key, default) if isinstance(config, Mapping) else getattr(config, key, default)
+        return default if value is None else value
+
+    periods = _parse_periods(get("SLA_WORKING_PERIODS", DEFAULT_PERIODS), "SLA_WORKING_PERIODS")
+    holidays = _parse_dates(get("SLA_EXTRA_HOLIDAYS", ()), "SLA_EXTRA_HOLIDAYS")
+    workdays = _parse_dates(get("SLA_EXTRA_WORKDAYS", ()), "SLA_EXTRA_WORKDAYS")
+    try:
+        return WorkCalendar(periods=periods, extra_holidays=holidays, extra_workdays=workdays)
+    except ValueError as exc:
+        raise ValueError(f"SLA calendar settings: {exc}") from None
