@@ -133,16 +133,7 @@ def notifications(request: HttpRequest, unread: bool = False):
     qs = Notification.objects.filter(user=request.auth)
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    return [
-        {
-            "id": n.pk,
-            "message": n.message,
-            "case_id": str(n.case_id) if n.case_id else None,
-            "created_at": n.created_at,
-            "read_at": n.read_at,
-        }
-        for n in qs[:100]
-    ]
+    return [_notification(n) for n in qs[:100]]
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
@@ -150,11 +141,15 @@ def read_notification(request: HttpRequest, notification_id: int):
     updated = Notification.objects.filter(pk=notification_id, user=request.auth).update(read_at=now())
     if not updated:
         raise NotFound()
-    n = Notification.objects.get(pk=notification_id)
+    return _notification(Notification.objects.get(pk=notification_id))
+
+
+def _notification(n: Notification) -> dict:
     return {
         "id": n.pk,
         "message": n.message,
         "case_id": str(n.case_id) if n.case_id else None,
+        "link": n.link,
         "created_at": n.created_at,
         "read_at": n.read_at,
     }

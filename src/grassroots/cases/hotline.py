@@ -7,18 +7,14 @@ imported before is skipped, so re-importing the same file is safe.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-
 from django.db import transaction
-from openpyxl import load_workbook
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases.intake import Report, open_case
 from grassroots.cases.models import Case, Channel
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.tables import read_table
 
 COLUMNS = {
     "工单编号": "ref",
@@ -37,37 +33,7 @@ MAX_ROWS = 5000
 
 def read_rows(filename: str, content: bytes, *, required: tuple[str, ...] = REQUIRED) -> list[dict[str, str]]:
     """Rows as {column: text}. Unreadable files are refused with the reason."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-            table = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"无法读取 Excel 文件 / unreadable Excel file: {exc}") from None
-    elif filename.lower().endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise DomainError(ErrorCode.INVALID_INPUT, "CSV 编码无法识别（请用 UTF-8 或 GBK）")
-        try:
-            table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"CSV 格式错误 / malformed CSV: {exc}") from None
-    else:
-        raise DomainError(ErrorCode.INVALID_INPUT, "只支持 .csv 或 .xlsx 文件")
-    table = [row for row in table if any(row)]
-    if not table:
-        raise DomainError(ErrorCode.INVALID_INPUT, "文件是空的 / the file is empty")
-    header = table[0]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"缺少列 / missing columns: {'、'.join(missing)}")
-    if len(table) - 1 > MAX_ROWS:
-        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, f"一次最多导入 {MAX_ROWS} 行")
-    return [{h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h} for row in table[1:]]
+    return read_table(filename, content, required=required, max_rows=MAX_ROWS)[1]
 
 
 def _report(row: dict[str, str]) -> Report:

@@ -140,5 +140,6 @@ class NotificationOut(Schema):
     id: int
     message: str
     case_id: str | None
+    link: str
     created_at: dt.datetime
     read_at: dt.datetime | None

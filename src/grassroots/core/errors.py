@@ -22,6 +22,9 @@ class ErrorCode(StrEnum):
     IMPORT_FAILED = "import_failed"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     CONFLICT = "conflict"
+    UNAUTHENTICATED = "unauthenticated"
+    RATE_LIMITED = "rate_limited"
+    EXPIRED = "expired"
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -30,6 +33,9 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.DUPLICATE: 409,
     ErrorCode.CONFLICT: 409,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.EXPIRED: 403,
 }
 
 
