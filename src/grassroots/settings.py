@@ -164,6 +164,7 @@ CELERY_BEAT_SCHEDULE = {
     "cases-ownerless-check": {"task": "grassroots.cases.tasks.check_ownerless", "schedule": 60.0},
     "cases-auto-confirm": {"task": "grassroots.cases.tasks.auto_confirm", "schedule": 3600.0},
     "audit-checkpoint": {"task": "grassroots.audit.tasks.checkpoint", "schedule": 600.0},
+    "sharing-escalate": {"task": "grassroots.sharing.tasks.escalate_overdue", "schedule": 900.0},
 }
 
 # Case handling (cases app). Working periods and local holiday overrides feed the SLA calendar.
@@ -183,6 +184,13 @@ OPEN311_KEY_SERVICE = os.environ.get(
 SLA_WORKING_PERIODS = [("09:00", "12:00"), ("13:30", "17:30")]
 SLA_EXTRA_HOLIDAYS: list[str] = []
 SLA_EXTRA_WORKDAYS: list[str] = []
+
+# Data sharing (sharing app): working-day limits of each step, on the same calendar as the SLA timers.
+SHARING_COMPLIANCE_DAYS = int(os.environ.get("GRASSROOTS_SHARING_COMPLIANCE_DAYS", 2))
+SHARING_PROVIDER_DAYS = int(os.environ.get("GRASSROOTS_SHARING_PROVIDER_DAYS", 5))
+SHARING_ERROR_ANSWER_DAYS = int(os.environ.get("GRASSROOTS_SHARING_ERROR_ANSWER_DAYS", 5))
+SHARING_MAX_GRANT_DAYS = 366
+SHARING_RATE_PER_MINUTE = 60
 
 EMAIL_BACKEND = os.environ.get("GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

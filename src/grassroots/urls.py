@@ -22,6 +22,7 @@ urlpatterns = [
     path("open311/v2/", include("grassroots.open311.urls")),
     path("audit/", include("grassroots.audit.urls")),
     path("open/", include("grassroots.sharing.urls")),
+    path("sharing/", include("grassroots.sharing.exchange_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     COMMUNITY_STAFF = "community_staff", _("社区工作人员")
     GRID_WORKER = "grid_worker", _("网格员")
     DEPARTMENT = "department", _("部门人员")
+    DATA_OFFICER = "data_officer", _("数据管理员")
     RESIDENT = "resident", _("居民")
 
 
@@ -36,6 +37,9 @@ class Perm(StrEnum):
     MANAGE_ROUTING = "cases.routing"  # edit the responsibility list (责任清单)
     AUDIT_LOG = "audit.view"  # search the audit log, prove entries, export checkpoints
     PUBLISH_OPEN_DATA = "sharing.publish"  # publish aggregate releases for the public
+    MANAGE_DATASETS = "sharing.provide"  # a provider department: catalogue entries, decisions, error answers
+    REQUEST_DATA = "sharing.request"  # a consumer department: request datasets, use grants, report errors
+    REVIEW_SHARING = "sharing.review"  # the compliance check of sharing requests (数据主管部门)
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
@@ -90,7 +94,11 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
         }
     ),
     # Department officers see and handle only the cases routed to their department (cases/access.py).
-    Role.DEPARTMENT: frozenset({Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.HANDLE_CASES}),
+    Role.DEPARTMENT: frozenset(
+        {Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.HANDLE_CASES, Perm.MANAGE_DATASETS, Perm.REQUEST_DATA}
+    ),
+    # The data authority checks requests for lawfulness and proportion; it neither provides nor consumes.
+    Role.DATA_OFFICER: frozenset({Perm.VIEW_REGIONS, Perm.REVIEW_SHARING, Perm.AUDIT_LOG}),
     Role.RESIDENT: frozenset({Perm.REPORT_CASES}),
 }
 
@@ -104,6 +112,7 @@ MASKING: dict[Role, dict[str, Pattern]] = {
     Role.COMMUNITY_STAFF: {"name": F, "phone": F, "id_number": P},
     Role.GRID_WORKER: {"name": F, "phone": F, "id_number": P},
     Role.DEPARTMENT: {"name": P, "phone": P, "id_number": P},
+    Role.DATA_OFFICER: {"name": H, "phone": H, "id_number": H},
     Role.RESIDENT: {"name": H, "phone": H, "id_number": H},
 }
 _RANK = {H: 0, P: 1, F: 2}

@@ -134,6 +134,9 @@ def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_pa
     admin = _ensure_admin(admin_password)
     counts["cases"] = seed_cases(admin, per_community=scale.cases, password=staff_password, seed=seed)
     progress(f"事件 / cases: {counts['cases']}")
+    from grassroots.demo.sharing import seed_sharing
+
+    counts["datasets"] = seed_sharing(staff_password)["datasets"]
     with transaction.atomic():
         _refresh_statistics(district)
         counts["users"] = len(cast) + 1

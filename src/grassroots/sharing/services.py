@@ -17,7 +17,7 @@ from grassroots.accounts.scope import require_perm
 from grassroots.areas.models import Level, Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases.models import Case, Category
+from grassroots.cases.models import Case, Category, Rating
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.sharing.models import OpenRelease, ReleaseFeedback
 from grassroots.sharing.suppression import suppress
@@ -35,40 +35,23 @@ def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-@transaction.atomic
-def publish_cases_by_category(actor, *, month: str, threshold: int = 10) -> OpenRelease:
-    """Cases received per street (rows) and top-level category (columns) in a month."""
-    require_perm(actor, Perm.PUBLISH_OPEN_DATA)
-    if not 2 <= threshold <= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应在 2–100 之间")
-    start, end = _month_bounds(month)
-    streets = list(Region.objects.filter(level=Level.STREET).order_by("code"))
-    tops = list(Category.objects.filter(parent=None).order_by("code"))
-    counts: dict[tuple[int, int], int] = {}
-    rows = (
-        Case.objects.filter(created_at__gte=start, created_at__lt=end)
-        .order_by()
-        .values_list("region_path", "category__parent_id", "category_id")
-        .annotate(n=Count("id"))
-    )
-    street_of = {f"{s.path}": i for i, s in enumerate(streets)}
-    top_index = {t.pk: j for j, t in enumerate(tops)}
-    for path, parent_id, category_id, n in rows:
-        street = next((i for prefix, i in street_of.items() if path.startswith(prefix)), None)
-        top = top_index.get(parent_id or category_id)
-        if street is not None and top is not None:
-            counts[(street, top)] = counts.get((street, top), 0) + n
-    table = [[counts.get((i, j), 0) for j in range(len(tops))] for i in range(len(streets))]
-    if not table or not table[0]:
+def _street_index(streets: list[Region]):
+    prefixes = [(s.path, i) for i, s in enumerate(streets)]
+    return lambda path: next((i for prefix, i in prefixes if path.startswith(prefix)), None)
+
+
+def _publish(actor, *, kind: str, title: str, month: str, threshold: int, streets, columns, counts) -> OpenRelease:
+    table = [[counts.get((i, j), 0) for j in range(len(columns))] for i in range(len(streets))]
+    if not table or not table[0] or not any(map(any, table)):
         raise DomainError(ErrorCode.INVALID_INPUT, "没有可发布的数据 / nothing to publish")
     result = suppress(table, threshold=threshold)
     release = OpenRelease.objects.create(
-        title=f"{month} 各街道事件受理量（按类别）",
-        kind="cases_by_category",
+        title=title,
+        kind=kind,
         period=month,
         threshold=threshold,
         row_labels=[s.name for s in streets],
-        column_labels=[t.name for t in tops],
+        column_labels=columns,
         cells=result.cells,
         row_totals=result.row_totals,
         column_totals=result.column_totals,
@@ -79,9 +62,84 @@ def publish_cases_by_category(actor, *, month: str, threshold: int = 10) -> Open
         actor=actor,
         event=AuditEvent.OPEN_DATA_PUBLISHED,
         target=release,
-        extra={"period": month, "hidden": result.hidden, "threshold": threshold},
+        extra={"kind": kind, "period": month, "hidden": result.hidden, "threshold": threshold},
     )
     return release
+
+
+def _check(actor, threshold: int) -> None:
+    require_perm(actor, Perm.PUBLISH_OPEN_DATA)
+    if not 2 <= threshold <= 100:
+        raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应在 2–100 之间")
+
+
+@transaction.atomic
+def publish_cases_by_category(actor, *, month: str, threshold: int = 10) -> OpenRelease:
+    """Cases received per street (rows) and top-level category (columns) in a month."""
+    _check(actor, threshold)
+    start, end = _month_bounds(month)
+    streets = list(Region.objects.filter(level=Level.STREET).order_by("code"))
+    tops = list(Category.objects.filter(parent=None).order_by("code"))
+    street_of, top_index = _street_index(streets), {t.pk: j for j, t in enumerate(tops)}
+    counts: dict[tuple[int, int], int] = {}
+    rows = (
+        Case.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values_list("region_path", "category__parent_id", "category_id")
+        .annotate(n=Count("id"))
+    )
+    for path, parent_id, category_id, n in rows:
+        street, top = street_of(path), top_index.get(parent_id or category_id)
+        if street is not None and top is not None:
+            counts[(street, top)] = counts.get((street, top), 0) + n
+    return _publish(
+        actor,
+        kind="cases_by_category",
+        title=f"{month} 各街道事件受理量（按类别）",
+        month=month,
+        threshold=threshold,
+        streets=streets,
+        columns=[t.name for t in tops],
+        counts=counts,
+    )
+
+
+# Score bands as residents chose them on the 1–5 scale of the rating form (cases.residents.rate_case).
+SATISFACTION_BANDS = (("满意（4–5 分）", (4, 5)), ("一般（3 分）", (3,)), ("不满意（1–2 分）", (1, 2)))
+
+
+@transaction.atomic
+def publish_satisfaction(actor, *, month: str, threshold: int = 10) -> OpenRelease:
+    """Residents' ratings of handled cases per street (rows) and score band (columns), by rating month."""
+    _check(actor, threshold)
+    start, end = _month_bounds(month)
+    streets = list(Region.objects.filter(level=Level.STREET).order_by("code"))
+    street_of = _street_index(streets)
+    band_of = {score: j for j, (_, scores) in enumerate(SATISFACTION_BANDS) for score in scores}
+    counts: dict[tuple[int, int], int] = {}
+    rows = (
+        Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values_list("case__region_path", "score")
+        .annotate(n=Count("id"))
+    )
+    for path, score, n in rows:
+        street, band = street_of(path), band_of.get(score)
+        if street is not None and band is not None:
+            counts[(street, band)] = counts.get((street, band), 0) + n
+    return _publish(
+        actor,
+        kind="satisfaction",
+        title=f"{month} 各街道群众评价（按评分）",
+        month=month,
+        threshold=threshold,
+        streets=streets,
+        columns=[label for label, _ in SATISFACTION_BANDS],
+        counts=counts,
+    )
+
+
+RELEASE_KINDS = {"cases_by_category": publish_cases_by_category, "satisfaction": publish_satisfaction}
 
 
 SUPPRESSED = "<{n}"

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from grassroots.core.errors import DomainError, NotFound
+from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.sharing import services
 from grassroots.sharing.models import OpenRelease
 
@@ -44,8 +44,13 @@ def download(request, release_id: int, fmt: str):
 @login_required
 def publish(request):
     if request.method == "POST":
-        item = services.publish_cases_by_category(
-            request.user, month=request.POST.get("month", ""), threshold=int(request.POST.get("threshold") or 10)
-        )
+        publish = services.RELEASE_KINDS.get(request.POST.get("kind", "cases_by_category"))
+        if publish is None:
+            raise DomainError(ErrorCode.INVALID_INPUT, "未知的发布类型 / unknown release kind")
+        try:
+            threshold = int(request.POST.get("threshold") or 10)
+        except ValueError:
+            raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应为整数") from None
+        item = publish(request.user, month=request.POST.get("month", ""), threshold=threshold)
         return redirect("open:release", item.pk)
     return render(request, "sharing/publish.html")

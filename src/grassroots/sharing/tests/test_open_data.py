@@ -60,3 +60,28 @@ def test_only_permitted_staff_publish(case_cast, client):
         services.publish_cases_by_category(case_cast.admin, month="2026-13")
     client.post("/accounts/login/", {"username": "staff_s1", "password": PASSWORD})
     assert client.post("/open/publish/", {"month": "2026-11"}).status_code == 403
+
+
+def test_a_satisfaction_release_counts_ratings_by_band_and_hides_small_cells(case_cast):
+    from grassroots.cases.models import Rating
+
+    s1 = [open_case(case_cast.resident, report(), channel=Channel.PORTAL) for _ in range(12)]
+    s2 = [open_case(case_cast.resident, report(lng=116.45, lat=39.85), channel=Channel.PORTAL) for _ in range(3)]
+    scores = [(c, 5) for c in s1[:11]] + [(s1[11], 2)] + [(c, 4) for c in s2]
+    Rating.objects.bulk_create(Rating(case=c, user=case_cast.resident, satisfied=s >= 4, score=s) for c, s in scores)
+    release = services.publish_satisfaction(case_cast.admin, month=now().strftime("%Y-%m"), threshold=10)
+    assert release.kind == "satisfaction" and release.column_labels[0].startswith("满意")
+    assert release.cells[0][2] is None  # the one 不满意 in 甲街道 is withheld, with a complement
+    assert release.row_totals == [12, None] and release.column_totals[0] == 14
+    known = np.array([[0 if v is None else v for v in row] for row in release.cells], dtype=float)
+    mask = np.array([[v is None for v in row] for row in release.cells])
+    hidden = {(i, j) for i, row in enumerate(release.cells) for j, v in enumerate(row) if v is None}
+    ranges = feasible_ranges(known, mask, release.row_totals, release.column_totals, cells=hidden)
+    assert all(high - low >= 1 for low, high in ranges.values())
+
+
+def test_publishing_needs_the_permission_and_a_month_with_data(case_cast):
+    with pytest.raises(DomainError):
+        services.publish_satisfaction(case_cast.admin, month="2020-01")
+    with pytest.raises(DomainError):
+        services.publish_satisfaction(case_cast.grid_g1, month=now().strftime("%Y-%m"))

@@ -1,0 +1,142 @@
+"""Sharing API: the DCAT catalogue, the request workflow, grant keys, error reports, and the data itself.
+
+`GET /api/v1/sharing/data` authenticates with the grant key in the `X-Share-Key` header, not a user token:
+a key belongs to a department's grant and carries exactly what was granted.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.security import APIKeyHeader
+
+from grassroots.core import idempotency
+from grassroots.core.errors import NotFound
+from grassroots.sharing import feedback, grants, workflow
+from grassroots.sharing.catalogue import dcat_catalogue
+from grassroots.sharing.models import DataErrorReport, ShareRequest
+from grassroots.sharing.schemas import (
+    DecisionIn,
+    ErrorAnswerIn,
+    ErrorReportIn,
+    ErrorReportOut,
+    KeyOut,
+    RevokeIn,
+    ShareRequestIn,
+    ShareRequestOut,
+)
+
+router = Router(tags=["sharing"])
+
+
+class ShareKeyAuth(APIKeyHeader):
+    param_name = "X-Share-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return grants.grant_by_key(key or "")
+
+
+def request_out(request: ShareRequest) -> dict:
+    grant = getattr(request, "grant", None)
+    return {
+        "id": str(request.pk),
+        "dataset": request.dataset.title,
+        "consumer": request.consumer.name,
+        "status": request.status,
+        "status_label": request.get_status_display(),
+        "fields": request.fields,
+        "region": request.region.name,
+        "purpose": request.purpose,
+        "step_due_at": request.step_due_at,
+        "overdue": bool(request.step_due_at and request.step_due_at < timezone.now()),
+        "grant_id": str(grant.pk) if grant else None,
+        "steps": list(request.steps.all()),
+    }
+
+
+@router.get("/catalogue", url_name="sharing_catalogue")
+def catalogue(request: HttpRequest):
+    """The catalogue as DCAT JSON-LD."""
+    return dcat_catalogue(request.user, request.build_absolute_uri("/").rstrip("/"))
+
+
+@router.get("/requests", response=list[ShareRequestOut])
+def list_requests(request: HttpRequest, status: str = ""):
+    qs = workflow.requests_for(request.user).prefetch_related("steps")
+    if status:
+        qs = qs.filter(status=status)
+    return [request_out(r) for r in qs[:200]]
+
+
+@router.post("/requests", response={201: ShareRequestOut})
+def submit(request: HttpRequest, payload: ShareRequestIn):
+    """Submit a request. Send an `Idempotency-Key` header to make retries safe."""
+
+    def produce():
+        item = workflow.submit_request(request.user, workflow.RequestSpec(**payload.dict()))
+        return 201, ShareRequestOut(**request_out(item)).model_dump(mode="json")
+
+    key = idempotency.key_from(request, None)
+    return Status(*idempotency.run_once(request, endpoint="sharing.request", key=key, produce=produce))
+
+
+@router.post("/requests/{request_id}/compliance", response=ShareRequestOut)
+def compliance(request: HttpRequest, request_id: int, payload: DecisionIn):
+    item = workflow.get_request_for(request.user, request_id)
+    return request_out(workflow.decide_compliance(request.user, item, approve=payload.approve, reasons=payload.reasons))
+
+
+@router.post("/requests/{request_id}/decision", response=ShareRequestOut)
+def decision(request: HttpRequest, request_id: int, payload: DecisionIn):
+    item = workflow.get_request_for(request.user, request_id)
+    decided = workflow.decide_provider(
+        request.user, item, approve=payload.approve, reasons=payload.reasons, rate_per_minute=payload.rate_per_minute
+    )
+    return request_out(decided)
+
+
+@router.post("/requests/{request_id}/withdraw", response=ShareRequestOut)
+def withdraw(request: HttpRequest, request_id: int):
+    item = workflow.get_request_for(request.user, request_id)
+    return request_out(workflow.withdraw_request(request.user, item))
+
+
+@router.post("/grants/{grant_id}/key", response=KeyOut)
+def issue_key(request: HttpRequest, grant_id: int):
+    grant = grants.get_grant_for(request.user, grant_id)
+    return {"grant_id": str(grant.pk), "key": grants.issue_key(request.user, grant)}
+
+
+@router.post("/grants/{grant_id}/revoke")
+def revoke(request: HttpRequest, grant_id: int, payload: RevokeIn):
+    grant = grants.revoke_grant(request.user, grants.get_grant_for(request.user, grant_id), reason=payload.reason)
+    return {"grant_id": str(grant.pk), "revoked_at": grant.revoked_at}
+
+
+@router.post("/grants/{grant_id}/errors", response={201: ErrorReportOut})
+def report_error(request: HttpRequest, grant_id: int, payload: ErrorReportIn):
+    grant = grants.get_grant_for(request.user, grant_id)
+    return Status(201, feedback.report_data_error(request.user, grant, **payload.dict()))
+
+
+@router.post("/errors/{report_id}/answer", response=ErrorReportOut)
+def answer_error(request: HttpRequest, report_id: int, payload: ErrorAnswerIn):
+    report = DataErrorReport.objects.filter(pk=report_id, grant__in=grants.grants_for(request.user)).first()
+    if report is None:
+        raise NotFound()
+    return feedback.answer_data_error(request.user, report, **payload.dict())
+
+
+@router.get("/data", auth=ShareKeyAuth(), url_name="sharing_data")
+def data(request: HttpRequest, resource: int | None = None, offset: int = 0, limit: int = 100):
+    """Rows of the granted dataset: only the granted fields, region and period; personal fields masked."""
+    return grants.fetch(
+        request.auth,
+        resource_id=resource,
+        offset=offset,
+        limit=limit,
+        request_id=request.headers.get("X-Request-ID") or uuid.uuid4().hex,
+    )

@@ -1,0 +1,259 @@
+"""Staff pages for the sharing catalogue, requests and grants (server-rendered, thin over the services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import grants_with
+from grassroots.areas.models import Region
+from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.sharing import catalogue, feedback, grants, workflow
+from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, Sensitivity, SharingClass
+from grassroots.sharing.sources import SOURCES
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字：{value}") from None
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD：{value}") from None
+
+
+@login_required
+def catalogue_page(request):
+    qs = catalogue.visible_datasets(request.user)
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        qs = qs.filter(title__icontains=query)
+    if request.GET.get("class") in SharingClass.values:
+        qs = qs.filter(sharing_class=request.GET["class"])
+    context = {
+        "datasets": qs[:200],
+        "classes": SharingClass.choices,
+        "query": query,
+        "can_provide": bool(catalogue.departments_for(request.user, Perm.MANAGE_DATASETS)),
+    }
+    return render(request, "sharing/catalogue.html", context)
+
+
+def _spec(post) -> catalogue.DatasetSpec:
+    return catalogue.DatasetSpec(
+        code=post.get("code", "").strip(),
+        title=post.get("title", ""),
+        description=post.get("description", ""),
+        frequency=post.get("frequency", ""),
+        sharing_class=post.get("sharing_class", ""),
+        conditions=post.get("conditions", ""),
+        legal_basis=post.get("legal_basis", ""),
+    )
+
+
+@login_required
+def new_dataset(request):
+    departments = catalogue.departments_for(request.user, Perm.MANAGE_DATASETS)
+    if request.method == "POST":
+        department_id = _int(request.POST.get("department")) or 0
+        upload = request.FILES.get("file")
+        try:
+            if upload is not None:
+                dataset = catalogue.create_dataset_from_file(
+                    request.user,
+                    department_id=department_id,
+                    spec=_spec(request.POST),
+                    filename=upload.name,
+                    content=upload.read(catalogue.MAX_FILE_BYTES + 1),
+                    region_column=request.POST.get("region_column", "").strip(),
+                    date_column=request.POST.get("date_column", "").strip(),
+                )
+            else:
+                dataset = catalogue.create_dataset_from_source(
+                    request.user,
+                    department_id=department_id,
+                    spec=_spec(request.POST),
+                    source=request.POST.get("source", ""),
+                )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "数据资源已编目")
+            return redirect("sharing:dataset", dataset.pk)
+    context = {
+        "departments": departments,
+        "sources": SOURCES.values(),
+        "frequencies": Frequency.choices,
+        "classes": SharingClass.choices,
+        "form": request.POST,
+    }
+    return render(request, "sharing/dataset_new.html", context)
+
+
+@login_required
+def dataset_page(request, dataset_id: int):
+    dataset = catalogue.get_dataset_for(request.user, dataset_id)
+    provider = any(g.department_id == dataset.department_id for g in grants_with(request.user, Perm.MANAGE_DATASETS))
+    if request.method == "POST" and provider:
+        grades = {
+            f.name: (request.POST.get(f"s_{f.name}", f.sensitivity), request.POST.get(f"p_{f.name}", f.pii_kind))
+            for f in dataset.fields.all()
+        }
+        try:
+            catalogue.grade_fields(request.user, dataset, grades)
+            messages.success(request, "字段分级已保存")
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("sharing:dataset", dataset.pk)
+    context = {
+        "dataset": dataset,
+        "provider": provider,
+        "consumers": [
+            d for d in catalogue.departments_for(request.user, Perm.REQUEST_DATA) if d.pk != dataset.department_id
+        ],
+        "regions": Region.objects.filter(path__startswith=dataset.department.region.path, level__lte=3).order_by(
+            "path"
+        ),
+        "sensitivities": Sensitivity.choices,
+        "pii_kinds": catalogue.PII_KINDS,
+    }
+    return render(request, "sharing/dataset.html", context)
+
+
+@login_required
+@require_POST
+def submit_request(request, dataset_id: int):
+    spec = workflow.RequestSpec(
+        dataset_id=dataset_id,
+        consumer_id=_int(request.POST.get("consumer")) or 0,
+        purpose=request.POST.get("purpose", ""),
+        legal_basis=request.POST.get("legal_basis", ""),
+        fields=request.POST.getlist("fields"),
+        region_id=_int(request.POST.get("region")) or 0,
+        duration_days=_int(request.POST.get("duration_days")) or 0,
+        period_start=_date(request.POST.get("period_start")),
+        period_end=_date(request.POST.get("period_end")),
+    )
+    try:
+        item = workflow.submit_request(request.user, spec)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("sharing:dataset", dataset_id)
+    messages.success(request, "申请已提交，等待合规审查")
+    return redirect("sharing:request", item.pk)
+
+
+@login_required
+def request_list(request):
+    qs = workflow.requests_for(request.user)
+    status = request.GET.get("status", "")
+    if status == "open":
+        qs = qs.filter(status__in=[RequestStatus.COMPLIANCE, RequestStatus.PROVIDER])
+    elif status in RequestStatus.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("overdue") == "1":
+        qs = qs.filter(step_due_at__lt=timezone.now())
+    context = {"rows": qs[:200], "statuses": RequestStatus.choices, "status": status, "now": timezone.now()}
+    return render(request, "sharing/requests.html", context)
+
+
+@login_required
+def request_page(request, request_id: int):
+    item = workflow.get_request_for(request.user, request_id)
+    user = request.user
+    context = {
+        "item": item,
+        "steps": item.steps.select_related("actor"),
+        "findings": workflow.compliance_findings(item),
+        "now": timezone.now(),
+        "can_review": item.status == RequestStatus.COMPLIANCE and bool(grants_with(user, Perm.REVIEW_SHARING)),
+        "can_decide": item.status == RequestStatus.PROVIDER
+        and any(g.department_id == item.dataset.department_id for g in grants_with(user, Perm.MANAGE_DATASETS)),
+        "can_withdraw": item.status in (RequestStatus.COMPLIANCE, RequestStatus.PROVIDER)
+        and any(g.department_id == item.consumer_id for g in grants_with(user, Perm.REQUEST_DATA)),
+        "grant": getattr(item, "grant", None) if item.status == RequestStatus.GRANTED else None,
+    }
+    return render(request, "sharing/request.html", context)
+
+
+@login_required
+@require_POST
+def decide(request, request_id: int, step: str):
+    item = workflow.get_request_for(request.user, request_id)
+    approve = request.POST.get("approve") == "1"
+    reasons = request.POST.get("reasons", "")
+    try:
+        if step == "compliance":
+            workflow.decide_compliance(request.user, item, approve=approve, reasons=reasons)
+        elif step == "provider":
+            rate = _int(request.POST.get("rate_per_minute"))
+            workflow.decide_provider(request.user, item, approve=approve, reasons=reasons, rate_per_minute=rate)
+        elif step == "withdraw":
+            workflow.withdraw_request(request.user, item)
+        else:
+            raise NotFound()
+    except DomainError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise
+        messages.error(request, error.message)
+    return redirect("sharing:request", item.pk)
+
+
+@login_required
+def grant_page(request, grant_id: int):
+    grant = grants.get_grant_for(request.user, grant_id)
+    user = request.user
+    key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "key":
+                key = grants.issue_key(user, grant)
+            elif action == "revoke":
+                grants.revoke_grant(user, grant, reason=request.POST.get("reason", ""))
+            elif action == "report":
+                feedback.report_data_error(
+                    user,
+                    grant,
+                    record_ref=request.POST.get("record_ref", ""),
+                    description=request.POST.get("description", ""),
+                )
+            elif action == "answer":
+                report = DataErrorReport.objects.filter(grant=grant, pk=_int(request.POST.get("report"))).first()
+                if report is None:
+                    raise NotFound()
+                feedback.answer_data_error(
+                    user, report, answer=request.POST.get("answer", ""), corrected=request.POST.get("corrected") == "1"
+                )
+        except DomainError as error:
+            if error.code == ErrorCode.NOT_FOUND:
+                raise
+            messages.error(request, error.message)
+        if key is None:
+            return redirect("sharing:grant", grant.pk)
+        grant.refresh_from_db()
+    consumer = any(g.department_id == grant.consumer_id for g in grants_with(user, Perm.REQUEST_DATA))
+    provider = any(g.department_id == grant.dataset.department_id for g in grants_with(user, Perm.MANAGE_DATASETS))
+    context = {
+        "grant": grant,
+        "state": grants.grant_state(grant),
+        "key": key,  # shown once, in this response only
+        "consumer": consumer,
+        "provider": provider,
+        "can_revoke": (provider or bool(grants_with(user, Perm.REVIEW_SHARING))) and not grant.revoked_at,
+        "uses": grant.uses.select_related("resource")[:50],
+        "reports": grant.error_reports.all(),
+        "now": timezone.now(),
+    }
+    return render(request, "sharing/grant.html", context)

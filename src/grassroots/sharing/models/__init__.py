@@ -1,0 +1,29 @@
+"""Sharing models: the open-data releases, the departmental catalogue, and requests, grants and uses."""
+
+from grassroots.sharing.models.catalogue import Dataset, DatasetField, Frequency, Resource, Sensitivity, SharingClass
+from grassroots.sharing.models.exchange import (
+    DataErrorReport,
+    GrantUse,
+    RequestStatus,
+    RequestStep,
+    ShareGrant,
+    ShareRequest,
+)
+from grassroots.sharing.models.open_data import OpenRelease, ReleaseFeedback
+
+__all__ = [
+    "DataErrorReport",
+    "Dataset",
+    "DatasetField",
+    "Frequency",
+    "GrantUse",
+    "OpenRelease",
+    "ReleaseFeedback",
+    "RequestStatus",
+    "RequestStep",
+    "Resource",
+    "Sensitivity",
+    "ShareGrant",
+    "ShareRequest",
+    "SharingClass",
+]
