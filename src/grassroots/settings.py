@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "grassroots.portal",
     "grassroots.open311",
     "grassroots.sharing",
+    "grassroots.risk",
+    "grassroots.cockpit",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,12 @@ CELERY_BEAT_SCHEDULE = {
     "cases-auto-confirm": {"task": "grassroots.cases.tasks.auto_confirm", "schedule": 3600.0},
     "audit-checkpoint": {"task": "grassroots.audit.tasks.checkpoint", "schedule": 600.0},
     "sharing-escalate": {"task": "grassroots.sharing.tasks.escalate_overdue", "schedule": 900.0},
+    "risk-webhooks": {"task": "grassroots.risk.tasks.send_pending_webhooks", "schedule": 60.0},
+    "risk-decay": {"task": "grassroots.risk.tasks.decay_scores", "schedule": 600.0},
+    "risk-baseline": {"task": "grassroots.risk.tasks.take_baseline", "schedule": 86400.0},
+    "risk-trends": {"task": "grassroots.risk.tasks.detect_trends", "schedule": 86400.0},
+    "risk-forecast": {"task": "grassroots.risk.tasks.refresh_forecasts", "schedule": 86400.0},
+    "cockpit-rollups": {"task": "grassroots.cockpit.tasks.refresh_rollups", "schedule": 120.0},
 }
 
 # Case handling (cases app). Working periods and local holiday overrides feed the SLA calendar.

@@ -40,6 +40,10 @@ class Perm(StrEnum):
     MANAGE_DATASETS = "sharing.provide"  # a provider department: catalogue entries, decisions, error answers
     REQUEST_DATA = "sharing.request"  # a consumer department: request datasets, use grants, report errors
     REVIEW_SHARING = "sharing.review"  # the compliance check of sharing requests (数据主管部门)
+    VIEW_RISK = "risk.view"  # warnings, baseline, trends and drivers in one's area
+    HANDLE_WARNINGS = "risk.handle"  # acknowledge and close warnings
+    MANAGE_RISK_RULES = "risk.rules"  # thresholds and actions of warning rules
+    VIEW_COCKPIT = "cockpit.view"  # the leaders' cockpit
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
@@ -55,6 +59,9 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_CASES,
             Perm.ARBITRATE_CASES,
             Perm.SUPERVISE_CASES,
+            Perm.VIEW_RISK,
+            Perm.HANDLE_WARNINGS,
+            Perm.VIEW_COCKPIT,
         }
     ),
     Role.STREET_STAFF: frozenset(
@@ -68,6 +75,9 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.HANDLE_CASES,
             Perm.ARBITRATE_CASES,
             Perm.MANAGE_ROUTING,
+            Perm.VIEW_RISK,
+            Perm.HANDLE_WARNINGS,
+            Perm.VIEW_COCKPIT,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
@@ -80,6 +90,9 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REPORT_CASES,
             Perm.VIEW_CASES,
             Perm.HANDLE_CASES,
+            Perm.VIEW_RISK,
+            Perm.HANDLE_WARNINGS,
+            Perm.VIEW_COCKPIT,
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -91,6 +104,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REPORT_CASES,
             Perm.VIEW_CASES,
             Perm.HANDLE_CASES,
+            Perm.VIEW_RISK,
         }
     ),
     # Department officers see and handle only the cases routed to their department (cases/access.py).

@@ -38,13 +38,15 @@ def notify(case: Case, users, message: str) -> int:
     return notify_users(users, message, case=case, subject=f"[{case.number}] {message[:60]}")
 
 
-def notify_users(users, message: str, link: str = "", *, case: Case | None = None, subject: str = "") -> int:
+def notify_users(
+    users, message: str, link: str = "", *, case: Case | None = None, subject: str = "", email: bool = True
+) -> int:
     """In-app notice (with a link to what needs attention) plus e-mail after commit. Any app may call it."""
     users = {u for u in users if u is not None and u.is_active}
     Notification.objects.bulk_create(
         [Notification(user=u, case=case, message=message[:300], link=link[:200]) for u in users]
     )
-    recipients = sorted({u.email for u in users if u.email})
+    recipients = sorted({u.email for u in users if u.email}) if email else []
     if recipients:
         subject = subject or message[:60]
         transaction.on_commit(lambda: send_mail(subject, message, None, recipients, fail_silently=True))

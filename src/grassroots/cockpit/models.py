@@ -1,0 +1,58 @@
+"""Pre-computed rollups behind the cockpit, refreshed incrementally (cockpit/rollups.py).
+
+Every row exists for a region at every level (grid, community, street, district), so a panel for any
+region reads a few dozen rows by index instead of scanning cases.
+"""
+
+from django.db import models
+
+
+class DailyStat(models.Model):
+    """Outcomes per region and local day. Received counts by day of receipt; closure counts by day of closure."""
+
+    region = models.ForeignKey("areas.Region", on_delete=models.CASCADE, related_name="+")
+    parent_id = models.BigIntegerField(null=True)  # the region's parent, for "children of" panels without a join
+    day = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    received_closed = models.PositiveIntegerField(default=0)  # of those received that day, closed by now
+    closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    confirmed = models.PositiveIntegerField(default=0)  # closed as resolved and confirmed by the resident
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "day"], name="uniq_dailystat_region_day")]
+        indexes = [models.Index(fields=["parent_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day}"
+
+
+class CategoryWeek(models.Model):
+    """Cases received per region, category and ISO week (Monday), for top categories, trends and forecasts."""
+
+    region = models.ForeignKey("areas.Region", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("cases.Category", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "category", "week"], name="uniq_categoryweek_key")]
+        indexes = [models.Index(fields=["region", "week"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.category_id} {self.week}"
+
+
+class RollupState(models.Model):
+    """Where the incremental refresh stands. Its row is locked while a refresh runs."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    watermark = models.DateTimeField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+    rows = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return self.name

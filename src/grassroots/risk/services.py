@@ -1,0 +1,281 @@
+"""The risk register's verbs. `raise_signal` is the one entry point for every domain (DESIGN.md §5).
+
+A signal folds into its region × domain score (decayed since the last signal), the score maps to a level
+with hysteresis, and a level of blue or above opens or updates one warning per (domain, region, kind):
+signals of the same kind within the rule's window are counted on the open warning instead of raising a
+storm of new ones. Rising levels trigger the rule's actions: notify subscribers, open a case, propose a plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_in_scope, scoped
+from grassroots.areas.models import Region
+from grassroots.audit.events import AuditEvent
+from grassroots.audit.services import record
+from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.risk import delivery
+from grassroots.risk.levels import NAMES_ZH, POINTS, Level, decayed, level_for
+from grassroots.risk.models import (
+    Disposition,
+    Domain,
+    RiskScore,
+    Signal,
+    Status,
+    Warning,
+    WarningEvent,
+    WarningRule,
+)
+
+MAX_EVIDENCE = 20
+DOMAIN_ZH = {"cases": "事件态势", "opinion": "舆情", "environment": "环境", "emergency": "应急", "finance": "金融"}
+DISPOSITION_ZH = {"handled": "已处置", "case": "已转事件办理", "false_alarm": "误报", "monitoring": "持续关注后解除"}
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Raised:
+    signal: Signal
+    warning: Warning | None
+    level: int
+    score: float
+
+
+def rule_for(domain: str, kind: str) -> WarningRule:
+    """The rule for this kind, else the domain's default, else the built-in defaults (unsaved)."""
+    rules = {r.kind: r for r in WarningRule.objects.filter(domain=domain, kind__in=[kind, ""])}
+    return rules.get(kind) or rules.get("") or WarningRule(domain=domain, kind="")
+
+
+def _validated(domain, region, kind, value, severity, evidence, occurred_at) -> tuple[list[str], dt.datetime]:
+    if domain not in Domain.values:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的领域 / unknown domain: {domain}")
+    if not isinstance(region, Region):
+        raise DomainError(ErrorCode.INVALID_INPUT, "区域无效 / region must be a Region")
+    if not kind or len(kind) > 60:
+        raise DomainError(ErrorCode.INVALID_INPUT, "类型须为 1–60 个字符 / kind: 1–60 characters")
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise DomainError(ErrorCode.INVALID_INPUT, "数值须为有限数 / value must be a finite number")
+    if severity not in POINTS:
+        raise DomainError(ErrorCode.INVALID_INPUT, "严重程度须为 1（蓝）–4（红） / severity must be 1–4")
+    links = [str(link)[:500] for link in evidence or ()]
+    if len(links) > MAX_EVIDENCE:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"证据链接最多 {MAX_EVIDENCE} 条")
+    now = timezone.now()
+    at = occurred_at or now
+    if at.tzinfo is None or at > now + FUTURE_TOLERANCE:
+        raise DomainError(ErrorCode.INVALID_INPUT, "发生时间须带时区且不在将来 / occurred_at must be aware, not future")
+    return links, at
+
+
+def _event(warning: Warning, kind: str, *, actor=None, note: str = "", at=None) -> None:
+    WarningEvent.objects.create(
+        warning=warning, at=at or timezone.now(), kind=kind, actor=actor, level=warning.level, note=note[:500]
+    )
+
+
+def _fold(score_row: RiskScore, rule: WarningRule, points: float, at: dt.datetime) -> None:
+    # A late signal (occurred before the last update) is added undecayed from its own time onward.
+    elapsed = (at - score_row.updated_at).total_seconds()
+    if elapsed >= 0:
+        score_row.score = decayed(score_row.score, elapsed, rule.half_life_hours) + points
+        score_row.updated_at = at
+    else:
+        score_row.score += decayed(points, -elapsed, rule.half_life_hours)
+    score_row.level = level_for(score_row.score, rule.thresholds, score_row.level, rule.hysteresis)
+
+
+@transaction.atomic
+def raise_signal(
+    *,
+    domain: str,
+    region: Region,
+    kind: str,
+    value: float,
+    severity: int,
+    evidence: Sequence[str] = (),
+    occurred_at: dt.datetime | None = None,
+    source: str = "",
+) -> Raised:
+    links, at = _validated(domain, region, kind, value, severity, evidence, occurred_at)
+    rule = rule_for(domain, kind)
+    score_row, _ = RiskScore.objects.select_for_update().get_or_create(
+        region=region, domain=domain, defaults={"region_path": region.path, "updated_at": at}
+    )
+    _fold(score_row, rule, POINTS[severity], at)
+    score_row.save()
+    signal = Signal.objects.create(
+        domain=domain, kind=kind, region=region, region_path=region.path, value=float(value), severity=severity,
+        evidence=links, source=source[:120], occurred_at=at,
+    )  # fmt: skip
+    warning = None
+    if score_row.level >= Level.BLUE:
+        warning = _warn(rule, signal, score_row)
+        signal.warning = warning
+        signal.save(update_fields=["warning"])
+    return Raised(signal, warning, score_row.level, score_row.score)
+
+
+def _warn(rule: WarningRule, signal: Signal, score_row: RiskScore) -> Warning:
+    window_start = signal.occurred_at - dt.timedelta(minutes=rule.dedupe_minutes)
+    warning = (
+        Warning.objects.select_for_update()
+        .filter(
+            domain=signal.domain,
+            region=signal.region,
+            kind=signal.kind,
+            status__in=[Status.OPEN, Status.ACKNOWLEDGED],
+            last_at__gte=window_start,
+        )
+        .order_by("-last_at")
+        .first()
+    )
+    level = score_row.level
+    if warning is None:
+        warning = Warning.objects.create(
+            domain=signal.domain,
+            kind=signal.kind,
+            region=signal.region,
+            region_path=signal.region_path,
+            level=level,
+            peak_level=level,
+            score=score_row.score,
+            summary=f"{signal.region.name} · {DOMAIN_ZH[signal.domain]} · {signal.kind}（{signal.value:g}）",
+            first_at=signal.occurred_at,
+            last_at=signal.occurred_at,
+        )
+        _event(warning, "opened", at=signal.occurred_at)
+        record(actor=None, event=AuditEvent.WARNING_OPENED, target=warning, extra={"level": level})
+        previous = Level.NONE
+    else:
+        previous = warning.level
+        warning.count += 1
+        warning.last_at = max(warning.last_at, signal.occurred_at)
+        warning.level, warning.peak_level = level, max(warning.peak_level, level)
+        warning.score = score_row.score
+        warning.save(update_fields=["count", "last_at", "level", "peak_level", "score"])
+        if level != previous:
+            _event(warning, "escalated" if level > previous else "eased", at=signal.occurred_at)
+    if level > previous:
+        _act(rule, warning, previous)
+    return warning
+
+
+def _act(rule: WarningRule, warning: Warning, previous: int) -> None:
+    level = warning.level
+    if rule.notify_level and level >= rule.notify_level:
+        sent = delivery.deliver(warning, "warning.opened" if previous == Level.NONE else "warning.escalated")
+        if sent:
+            _event(warning, "notified", note=f"{sent} 个订阅")
+    if rule.open_case_level and level >= rule.open_case_level and not warning.case_id:
+        _open_case(rule, warning)
+    if rule.plan_level and level >= rule.plan_level and not warning.plan_proposed:
+        warning.plan_proposed = rule.plan_name or "相关专项应急预案"
+        warning.save(update_fields=["plan_proposed"])
+        _event(warning, "plan_proposed", note=warning.plan_proposed)
+
+
+def _open_case(rule: WarningRule, warning: Warning) -> None:
+    from grassroots.cases.intake import open_machine_case  # the cases app depends on nothing in risk
+
+    region = warning.region
+    case = open_machine_case(
+        title=f"{NAMES_ZH[warning.level]}预警：{warning.kind}"[:80],
+        description=f"{warning.summary}。系统根据预警规则自动立案。",
+        category=rule.case_category or "building_safety",
+        lng=region.center_lng,
+        lat=region.center_lat,
+        source=f"risk:{warning.pk}",
+        evidence_links=list(warning.signals.values_list("evidence", flat=True).first() or []),
+    )
+    warning.case_id, warning.case_number = case.pk, case.number
+    warning.save(update_fields=["case_id", "case_number"])
+    _event(warning, "case_opened", note=case.number)
+
+
+def warnings_for(actor):
+    return scoped(Warning.objects.select_related("region"), actor, Perm.VIEW_RISK, path_field="region_path")
+
+
+def get_warning_for(actor, warning_id: int) -> Warning:
+    warning = warnings_for(actor).filter(pk=warning_id).first()
+    if warning is None:
+        raise NotFound()
+    return warning
+
+
+@transaction.atomic
+def acknowledge_warning(actor, warning: Warning, *, note: str = "") -> Warning:
+    require_in_scope(actor, Perm.HANDLE_WARNINGS, warning.region_path)
+    warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    if warning.status != Status.OPEN:
+        raise DomainError(ErrorCode.CONFLICT, "只有待处置的预警可以响应 / only open warnings can be acknowledged")
+    warning.status, warning.acknowledged_at, warning.acknowledged_by = Status.ACKNOWLEDGED, timezone.now(), actor
+    warning.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+    _event(warning, "acknowledged", actor=actor, note=note)
+    record(actor=actor, event=AuditEvent.WARNING_ACKNOWLEDGED, target=warning)
+    return warning
+
+
+@transaction.atomic
+def close_warning(actor, warning: Warning, *, disposition: str, note: str) -> Warning:
+    require_in_scope(actor, Perm.HANDLE_WARNINGS, warning.region_path)
+    warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    if warning.status == Status.CLOSED:
+        raise DomainError(ErrorCode.CONFLICT, "预警已关闭 / already closed")
+    if disposition not in Disposition.values:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请选择处置结果 / choose a disposition")
+    note = (note or "").strip()
+    if len(note) < 4:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请写明处置情况（至少 4 个字） / describe what was done")
+    warning.status, warning.closed_at, warning.closed_by = Status.CLOSED, timezone.now(), actor
+    warning.disposition, warning.disposition_note = disposition, note[:500]
+    warning.save(update_fields=["status", "closed_at", "closed_by", "disposition", "disposition_note"])
+    _event(warning, "closed", actor=actor, note=f"{DISPOSITION_ZH[disposition]}：{note}")
+    record(actor=actor, event=AuditEvent.WARNING_CLOSED, target=warning, extra={"disposition": disposition})
+    return warning
+
+
+RULE_FIELDS = (
+    "blue", "yellow", "orange", "red", "hysteresis", "half_life_hours", "dedupe_minutes", "notify_level",
+    "open_case_level", "case_category", "plan_level", "plan_name",
+)  # fmt: skip
+
+
+@transaction.atomic
+def save_rule(actor, *, domain: str, kind: str = "", **values) -> WarningRule:
+    from grassroots.accounts.scope import require_perm
+
+    require_perm(actor, Perm.MANAGE_RISK_RULES)
+    if domain not in Domain.values:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的领域 / unknown domain: {domain}")
+    rule = WarningRule.objects.filter(domain=domain, kind=kind).first() or WarningRule(domain=domain, kind=kind)
+    for name, value in values.items():
+        if name not in RULE_FIELDS:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"未知的规则项 / unknown field: {name}")
+        setattr(rule, name, value)
+    thresholds = rule.thresholds
+    if not (thresholds[0] > 0 and all(a < b for a, b in zip(thresholds, thresholds[1:], strict=False))):
+        raise DomainError(ErrorCode.INVALID_INPUT, "阈值须为正数且蓝 < 黄 < 橙 < 红 / thresholds must rise")
+    if not 0 <= rule.hysteresis < 1 or rule.half_life_hours <= 0 or not 1 <= rule.dedupe_minutes <= 10080:
+        raise DomainError(ErrorCode.INVALID_INPUT, "回落余量须在 [0,1)，半衰期为正，合并窗口 1–10080 分钟")
+    levels = (rule.notify_level, rule.open_case_level, rule.plan_level)
+    if any(level not in Level.values for level in levels):
+        raise DomainError(ErrorCode.INVALID_INPUT, "级别须为 0–4 / levels are 0–4")
+    if rule.open_case_level:
+        from grassroots.cases.models import Category
+
+        if not Category.objects.filter(code=rule.case_category, is_active=True).exists():
+            raise DomainError(ErrorCode.INVALID_INPUT, "自动立案须指定有效的事件类别 / choose a case category")
+    rule.updated_by = actor
+    rule.save()
+    record(actor=actor, event=AuditEvent.RISK_RULE_CHANGED, target=rule, extra={"domain": domain, "kind": kind})
+    return rule

@@ -1,0 +1,32 @@
+from celery import shared_task
+
+from grassroots.risk import baseline, delivery, scoring
+
+
+@shared_task(name="grassroots.risk.tasks.send_pending_webhooks")
+def send_pending_webhooks() -> dict[str, int]:
+    return delivery.send_pending()
+
+
+@shared_task(name="grassroots.risk.tasks.decay_scores")
+def decay_scores() -> int:
+    return scoring.decay_all()
+
+
+@shared_task(name="grassroots.risk.tasks.take_baseline")
+def take_baseline() -> int:
+    return baseline.take_baseline()
+
+
+@shared_task(name="grassroots.risk.tasks.detect_trends")
+def detect_trends() -> dict[str, int]:
+    from grassroots.risk import trends
+
+    return trends.detect()
+
+
+@shared_task(name="grassroots.risk.tasks.refresh_forecasts")
+def refresh_forecasts() -> dict[str, float]:
+    from grassroots.risk import forecasting
+
+    return forecasting.refresh()
