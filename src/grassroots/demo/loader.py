@@ -35,12 +35,13 @@ class Scale:
     grids: int  # per community
     people: int  # in the whole district
     cases: int  # demo reports per community
+    history: int  # past cases over the last two years (demo/history.py)
 
 
 SCALES = {
-    "small": Scale(2, 3, 5, 3_000, 4),
-    "medium": Scale(4, 5, 10, 50_000, 12),
-    "large": Scale(10, 8, 25, 1_000_000, 12),
+    "small": Scale(2, 3, 5, 3_000, 4, 3_000),
+    "medium": Scale(4, 5, 10, 50_000, 12, 40_000),
+    "large": Scale(10, 8, 25, 1_000_000, 12, 1_000_000),
 }
 
 
@@ -137,6 +138,9 @@ def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_pa
     from grassroots.demo.sharing import seed_sharing
 
     counts["datasets"] = seed_sharing(staff_password)["datasets"]
+    from grassroots.demo.analytics import seed_analytics
+
+    counts.update(seed_analytics(scale.history, seed=seed, progress=progress))
     with transaction.atomic():
         _refresh_statistics(district)
         counts["users"] = len(cast) + 1

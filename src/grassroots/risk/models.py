@@ -211,3 +211,35 @@ class BaselineSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.taken_on}"
+
+
+class ForecastPoint(models.Model):
+    """Next weeks' cases per street (or the district) and top-level category; category null is the total."""
+
+    region = models.ForeignKey("areas.Region", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("cases.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    mean = models.FloatField()
+    low = models.FloatField()
+    high = models.FloatField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "category", "week"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.category_id} {self.week}"
+
+
+class ModelRun(models.Model):
+    """A fitted model's figures, kept for the pages and docs: the forecast backtest, the drivers model."""
+
+    kind = models.CharField(max_length=20)  # forecast, drivers
+    computed_at = models.DateTimeField()
+    figures = models.JSONField()
+
+    class Meta:
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -27,6 +27,7 @@ def detect_trends() -> dict[str, int]:
 
 @shared_task(name="grassroots.risk.tasks.refresh_forecasts")
 def refresh_forecasts() -> dict[str, float]:
-    from grassroots.risk import forecasting
+    from grassroots.risk import forecasting, paths
 
+    paths.refresh()
     return forecasting.refresh()

@@ -1,0 +1,20 @@
+"""After the people and cases: past cases, rollups, today's baseline, trend signals and forecasts."""
+
+from __future__ import annotations
+
+from grassroots.cockpit import rollups
+from grassroots.demo.history import seed_history
+from grassroots.risk import baseline
+
+
+def seed_analytics(history: int, *, seed: int, progress=print) -> dict[str, int]:
+    past = seed_history(total=history, seed=seed, progress=progress)
+    progress(f"历史事件 / past cases: {past}")
+    rollups.rebuild()
+    counts = {"past_cases": past, "baselines": baseline.take_baseline()}
+    from grassroots.risk import forecasting, paths, trends
+
+    counts["trend_signals"] = trends.detect()["signals"]
+    paths.refresh()
+    forecasting.refresh()
+    return counts
