@@ -45,7 +45,7 @@ chromium:
 	@if command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing Debian's chromium for the browser tests…"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	    || echo "WARNING: could not install chromium; browser tests will be skipped"; \
 	else echo "NOTE: chromium is not installed and this is not root: run 'sudo apt-get install chromium' to run the browser tests."; fi
 

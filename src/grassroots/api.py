@@ -62,6 +62,7 @@ def _mount() -> None:
     from grassroots.areas.api import router as areas_router
     from grassroots.cases.api import router as cases_router
     from grassroots.registry.api import router as registry_router
+    from grassroots.risk.api import router as risk_router
     from grassroots.sharing.api import router as sharing_router
 
     api.add_router("/regions", areas_router)
@@ -69,6 +70,7 @@ def _mount() -> None:
     api.add_router("/accounts", accounts_router)
     api.add_router("/cases", cases_router)
     api.add_router("/sharing", sharing_router)
+    api.add_router("/risk", risk_router)
 
 
 _mount()

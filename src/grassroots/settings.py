@@ -200,6 +200,9 @@ SHARING_ERROR_ANSWER_DAYS = int(os.environ.get("GRASSROOTS_SHARING_ERROR_ANSWER_
 SHARING_MAX_GRANT_DAYS = 366
 SHARING_RATE_PER_MINUTE = 60
 
+# Cockpit: a tile whose rollup is older than this is flagged stale (the refresh runs every 2 minutes).
+COCKPIT_ROLLUP_MAX_AGE = int(os.environ.get("GRASSROOTS_COCKPIT_MAX_AGE", 600))
+
 EMAIL_BACKEND = os.environ.get("GRASSROOTS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -23,6 +23,8 @@ urlpatterns = [
     path("audit/", include("grassroots.audit.urls")),
     path("open/", include("grassroots.sharing.urls")),
     path("sharing/", include("grassroots.sharing.exchange_urls")),
+    path("risk/", include("grassroots.risk.urls")),
+    path("cockpit/", include("grassroots.cockpit.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from grassroots.accounts.roles import Perm, Role
 from grassroots.accounts.scope import grants, grants_with
@@ -34,7 +37,20 @@ def filter_cases(
     region: Region | None = None,
     overdue: bool = False,
     mine: bool = False,
+    received: tuple[dt.date | None, dt.date | None] = (None, None),
+    closed: tuple[dt.date | None, dt.date | None] = (None, None),
+    outcome: str = "",
+    on_time: bool | None = None,
+    rated: bool = False,
 ) -> QuerySet[Case]:
+    """The list behind every cockpit number: the date filters are local days, inclusive, as the rollups count."""
+    qs = _between(_between(qs, "created_at", received), "closed_at", closed)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if on_time is not None:
+        qs = qs.filter(closed_at__lte=F("due_at")) if on_time else qs.filter(closed_at__gt=F("due_at"))
+    if rated:
+        qs = qs.filter(ratings__isnull=False).distinct()
     if mine:
         qs = my_queue(qs, actor)
     if status == "open":
@@ -48,3 +64,13 @@ def filter_cases(
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now())
     return qs.order_by("-created_at")
+
+
+def _between(qs: QuerySet[Case], field: str, days: tuple[dt.date | None, dt.date | None]) -> QuerySet[Case]:
+    first, last = days
+    if first:
+        qs = qs.filter(**{f"{field}__gte": timezone.make_aware(dt.datetime.combine(first, dt.time()))})
+    if last:
+        following = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
+        qs = qs.filter(**{f"{field}__lt": timezone.make_aware(following)})
+    return qs

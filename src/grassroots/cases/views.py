@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from grassroots.accounts.models import Department
@@ -32,6 +33,24 @@ def _int(value):
         raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字：{value}") from None
 
 
+DATE_KEYS = {
+    "received_from": _("受理自"),
+    "received_to": _("受理至"),
+    "closed_from": _("办结自"),
+    "closed_to": _("办结至"),
+    "outcome": _("办结方式"),
+    "on_time": _("按期"),
+    "rated": _("已评价"),
+}
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD：{value}") from None
+
+
 @login_required
 def workbench(request):
     region_id = _int(request.GET.get("region"))
@@ -44,6 +63,11 @@ def workbench(request):
         region=get_region_for(request.user, region_id) if region_id else None,
         overdue=request.GET.get("overdue") == "1",
         mine=mine,
+        received=(_date(request.GET.get("received_from")), _date(request.GET.get("received_to"))),
+        closed=(_date(request.GET.get("closed_from")), _date(request.GET.get("closed_to"))),
+        outcome=request.GET.get("outcome", ""),
+        on_time={"1": True, "0": False}.get(request.GET.get("on_time", "")),
+        rated=request.GET.get("rated") == "1",
     )
     page = Paginator(qs.prefetch_related("evidence"), 30).get_page(request.GET.get("page"))
     context = {
@@ -53,6 +77,8 @@ def workbench(request):
         "statuses": Status.choices,
         "categories": category_choices(),
         "query": request.GET.urlencode(),
+        "date_keys": [(k, request.GET.get(k, "")) for k in DATE_KEYS],
+        "date_note": "；".join(f"{label} {request.GET[k]}" for k, label in DATE_KEYS.items() if request.GET.get(k)),
     }
     template = "cases/_rows.html" if request.htmx and request.htmx.target == "results" else "cases/workbench.html"
     return render(request, template, context)

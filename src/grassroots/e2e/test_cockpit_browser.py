@@ -1,0 +1,57 @@
+"""End to end: a street leader opens the cockpit, drills down to a grid, and the numbers match the database."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from grassroots.conftest import PASSWORD, Cast
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+SHOTS = Path(__file__).resolve().parents[3] / "docs" / "img"
+
+
+def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, page):
+    from grassroots.cases.defaults import seed
+    from grassroots.cases.intake import open_case
+    from grassroots.cases.models import Case, Category, Channel, ResponsibilityRule
+    from grassroots.cases.tests.conftest import report
+    from grassroots.cockpit import rollups
+    from grassroots.risk import services
+
+    seed(Category, ResponsibilityRule)
+    cast = Cast()
+    for lng in (116.32, 116.33, 116.37, 116.36, 116.31):  # three in 第1网格, two in 第2网格
+        open_case(cast.resident, report(lng=lng), channel=Channel.PORTAL)
+    services.raise_signal(domain="environment", region=cast.G1, kind="PM2.5超标", value=160, severity=3)
+    rollups.rebuild()
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "leader_s1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto(f"{live_server.url}/cockpit/")
+    street_today = Case.objects.filter(region_path__startswith=cast.S1.path, created_at__date=timezone.localdate())
+    assert page.get_by_test_id("value-intake_today").inner_text() == str(street_today.count())
+    page.wait_for_function("() => document.querySelector('[data-cockpit-map] canvas') !== null")
+    assert "PM2.5超标" in page.get_by_test_id("ticker").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.screenshot(path=str(SHOTS / "cockpit.png"), full_page=True)
+
+    page.get_by_test_id(f"drill-{cast.C1.pk}").click()
+    page.wait_for_url(re.compile(rf".*region={cast.C1.pk}$"))
+    page.get_by_test_id(f"drill-{cast.G1.pk}").click()
+    page.wait_for_url(re.compile(rf".*region={cast.G1.pk}$"))
+    assert page.get_by_test_id("region-name").inner_text() == cast.G1.name
+    in_grid = Case.objects.filter(region=cast.G1, created_at__gte=timezone.now() - dt.timedelta(days=1))
+    assert page.get_by_test_id("value-intake_today").inner_text() == str(in_grid.count()) == "3"
+    assert page.get_by_test_id(f"child-received-{cast.G1.pk}").inner_text() == "3"
+    assert "环境" in page.get_by_test_id("panel-domains").inner_text()
+    page.wait_for_function("() => document.querySelector('[data-cockpit-map] canvas') !== null")
+    page.screenshot(path=str(SHOTS / "cockpit-grid.png"), full_page=True)
+    page.get_by_test_id("tile-intake_today").click()
+    assert page.get_by_test_id("case-count").inner_text() == "3"
