@@ -70,6 +70,7 @@ bench: install static
 	$(BIN)/python bench/locate.py --grids 10000
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/cockpit.py
 
 messages: install
 	cd src/grassroots && ../../$(BIN)/grassroots makemessages -l en --no-obsolete && ../../$(BIN)/grassroots compilemessages -l en

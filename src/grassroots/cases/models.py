@@ -156,7 +156,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("受理时间"), db_index=True)
     resolved_at = models.DateTimeField(_("处置完成时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # the cockpit's incremental refresh reads it
 
     class Meta:
         verbose_name = _("事件")
@@ -232,7 +232,7 @@ class Rating(models.Model):
     satisfied = models.BooleanField(_("满意"))
     score = models.PositiveSmallIntegerField(_("评分"))
     comment = models.CharField(_("意见"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.score}"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import secrets
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import transaction
@@ -40,8 +42,9 @@ def _season(code: str, day: dt.date) -> float:
     return 1.0
 
 
-def seed_history(*, total: int, weeks: int = 104, seed: int = 7, progress=print) -> int:
-    features = grid_features()
+def seed_history(*, total: int, weeks: int = 104, seed: int = 7, features=None, progress=print) -> int:
+    """`features` (one row per grid, as risk.features.grid_features) defaults to the registered people."""
+    features = grid_features() if features is None else features
     if features.empty or total <= 0:
         return 0
     rng = np.random.default_rng(seed)
@@ -58,6 +61,7 @@ def seed_history(*, total: int, weeks: int = 104, seed: int = 7, progress=print)
     mix = season / season.sum(axis=1, keepdims=True)
     grids = {r.pk: r for r in Region.objects.filter(pk__in=features.index).select_related("parent")}
     raters = _raters()
+    run = secrets.token_hex(2)  # keeps numbers unique when history is added more than once
     created = 0
     batch: list[Case] = []
     for grid_id, grid_weight in weight.items():
@@ -66,14 +70,39 @@ def seed_history(*, total: int, weeks: int = 104, seed: int = 7, progress=print)
         for day_index in np.nonzero(counts)[0]:
             picks = rng.choice(len(codes), size=int(counts[day_index]), p=mix[day_index])
             for pick in picks:
-                batch.append(_case(grid, days[day_index], categories[codes[pick]], rng, text_rng, created))
+                batch.append(
+                    _case(grid, days[day_index], categories[codes[pick]], rng, text_rng, f"{run}{created:07d}")
+                )
                 created += 1
         if len(batch) >= BATCH:
             _write(batch, raters, rng)
             batch = []
             progress(f"历史事件 / past cases: {created}")
+    for grid, day, code in _surges(grids, weight, base * day_factor, mix, codes, days, rng):
+        batch.append(_case(grid, day, categories[code], rng, text_rng, f"{run}{created:07d}"))
+        created += 1
     _write(batch, raters, rng)
     return created
+
+
+def _surges(grids, weight, daily_base, mix, codes, days, rng):
+    """Two things for the trend detector to find: last week's noise complaints quadrupled in the first
+    street, and yesterday's reports five times the usual in that street's first community."""
+    ordered = sorted(grids.values(), key=lambda g: g.path)
+    if not ordered or "noise" not in codes or len(days) < 14:
+        return
+    street_path = "/".join(ordered[0].path.split("/")[:3]) + "/"
+    community_path = ordered[0].parent.path
+    monday = days[-1] - dt.timedelta(days=days[-1].weekday() + 7)
+    noise = codes.index("noise")
+    for i, day in enumerate(days):
+        for grid in (g for g in ordered if g.path.startswith(street_path)):
+            expected = daily_base[i] * weight[grid.pk]
+            if monday <= day < monday + dt.timedelta(days=7):
+                yield from ((grid, day, "noise") for _ in range(rng.poisson(3 * expected * mix[i, noise])))
+            if i == len(days) - 1 and grid.path.startswith(community_path):
+                for pick in rng.choice(len(codes), size=rng.poisson(4 * expected), p=mix[i]):
+                    yield grid, day, codes[pick]
 
 
 def _raters() -> dict[str, object]:
@@ -82,7 +111,7 @@ def _raters() -> dict[str, object]:
     return {m.region.path: m.user for m in rows}
 
 
-def _case(grid: Region, day: dt.date, category: Category, rng, text_rng, serial: int) -> Case:
+def _case(grid: Region, day: dt.date, category: Category, rng, text_rng, serial: str) -> Case:
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(7)) + dt.timedelta(minutes=int(rng.integers(0, 14 * 60))))
     hours = float(rng.gamma(2.0, 15.0))
     closed = at + dt.timedelta(hours=hours)
@@ -91,7 +120,7 @@ def _case(grid: Region, day: dt.date, category: Category, rng, text_rng, serial:
     )
     text = report_text(category.code, text_rng)
     return Case(
-        number=f"YS{day:%Y%m%d}-{serial:07d}",
+        number=f"YS{day:%Y%m%d}-{serial}",
         title=text[:24],
         description=text,
         category=category,
@@ -101,7 +130,7 @@ def _case(grid: Region, day: dt.date, category: Category, rng, text_rng, serial:
         region_path=grid.path,
         lng=grid.center_lng,
         lat=grid.center_lat,
-        channel=CHANNELS[serial % len(CHANNELS)],
+        channel=CHANNELS[int(rng.integers(len(CHANNELS)))],
         anonymous=True,
         source_ref="demo-history",
         owner_region=grid.parent or grid,
@@ -111,12 +140,24 @@ def _case(grid: Region, day: dt.date, category: Category, rng, text_rng, serial:
         created_at=at,
         resolved_at=closed,
         closed_at=closed,
+        updated_at=closed,
     )
+
+
+@contextmanager
+def _dated(field, flag: str):
+    """Keep the historical timestamps set on the objects: switch off auto_now(_add) for one insert."""
+    setattr(field, flag, False)
+    try:
+        yield
+    finally:
+        setattr(field, flag, True)
 
 
 @transaction.atomic
 def _write(batch: list[Case], raters: dict[str, object], rng) -> None:
-    Case.objects.bulk_create(batch, batch_size=2000)
+    with _dated(Case._meta.get_field("updated_at"), "auto_now"):  # last changed when closed, long ago
+        Case.objects.bulk_create(batch, batch_size=2000)
     by_grid: dict[str, object] = {}
     ratings = []
     for case in batch:
@@ -128,9 +169,5 @@ def _write(batch: list[Case], raters: dict[str, object], rng) -> None:
             rating = Rating(case=case, user=rater, satisfied=score >= 4, score=score)
             rating.created_at = case.closed_at + dt.timedelta(hours=2)  # rated soon after closure, not today
             ratings.append(rating)
-    field = Rating._meta.get_field("created_at")
-    field.auto_now_add = False  # keep the historical dates set above for this insert only
-    try:
+    with _dated(Rating._meta.get_field("created_at"), "auto_now_add"):
         Rating.objects.bulk_create(ratings, batch_size=2000)
-    finally:
-        field.auto_now_add = True

@@ -40,7 +40,7 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     assert "PM2.5超标" in page.get_by_test_id("ticker").inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1600, "height": 1000})
-    page.screenshot(path=str(SHOTS / "cockpit.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "cockpit-e2e-street.png"), full_page=True)
 
     page.get_by_test_id(f"drill-{cast.C1.pk}").click()
     page.wait_for_url(re.compile(rf".*region={cast.C1.pk}$"))
@@ -52,6 +52,6 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     assert page.get_by_test_id(f"child-received-{cast.G1.pk}").inner_text() == "3"
     assert "环境" in page.get_by_test_id("panel-domains").inner_text()
     page.wait_for_function("() => document.querySelector('[data-cockpit-map] canvas') !== null")
-    page.screenshot(path=str(SHOTS / "cockpit-grid.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "cockpit-e2e-grid.png"), full_page=True)
     page.get_by_test_id("tile-intake_today").click()
     assert page.get_by_test_id("case-count").inner_text() == "3"

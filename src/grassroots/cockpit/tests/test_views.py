@@ -95,3 +95,11 @@ def test_the_map_drills_down_to_a_grid(busy, client):
     grid = panel(client, "map", busy.G1)  # a grid, the last level, shows itself and drills no further
     assert f'data-region="{busy.G1.pk}"' in grid and 'data-testid="drill-' not in grid
     assert "近 4 周高发类别" in panel(client, "categories", busy.G1)
+
+
+def test_the_cockpit_speaks_english_too(busy, client):
+    login(client, busy.leader_s1)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cockpit/"})
+    html = panel(client, "kpis", busy.S1)
+    assert "Received today" in html and "On-time closure, 30 days" in html
+    assert "No data yet (this domain is not connected)" in panel(client, "domains", busy.S1)
