@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
 from grassroots.accounts.roles import Perm, Role
 from grassroots.accounts.scope import grants, grants_with
 from grassroots.areas.models import Region
 from grassroots.cases.models import OPEN_STATUSES, Case
-from grassroots.core.time import now
+from grassroots.core.time import now, within_days
 
 
 def my_queue(qs: QuerySet[Case], actor) -> QuerySet[Case]:
@@ -44,7 +43,7 @@ def filter_cases(
     rated: bool = False,
 ) -> QuerySet[Case]:
     """The list behind every cockpit number: the date filters are local days, inclusive, as the rollups count."""
-    qs = _between(_between(qs, "created_at", received), "closed_at", closed)
+    qs = within_days(within_days(qs, "created_at", *received), "closed_at", *closed)
     if outcome:
         qs = qs.filter(outcome=outcome)
     if on_time is not None:
@@ -65,12 +64,3 @@ def filter_cases(
         qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now())
     return qs.order_by("-created_at")
 
-
-def _between(qs: QuerySet[Case], field: str, days: tuple[dt.date | None, dt.date | None]) -> QuerySet[Case]:
-    first, last = days
-    if first:
-        qs = qs.filter(**{f"{field}__gte": timezone.make_aware(dt.datetime.combine(first, dt.time()))})
-    if last:
-        following = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
-        qs = qs.filter(**{f"{field}__lt": timezone.make_aware(following)})
-    return qs

@@ -22,6 +22,7 @@ from django.utils import timezone
 from grassroots.areas.models import Region
 from grassroots.cases.models import Case, Outcome, Rating, Status
 from grassroots.cockpit.models import CategoryWeek, DailyStat, RollupState
+from grassroots.core.time import day_start
 
 STATE = "cases"
 OVERLAP = dt.timedelta(minutes=5)
@@ -125,8 +126,7 @@ def _finish(state: RollupState, watermark: dt.datetime, rows: int, started: floa
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
-    return start, start + dt.timedelta(days=1)
+    return day_start(day), day_start(day + dt.timedelta(days=1))
 
 
 def _touched(since: dt.datetime) -> tuple[dict[dt.date, set[int]], dict[dt.date, set[int]]]:

@@ -18,3 +18,17 @@ def local_today() -> dt.date:
 def age_on(birth: dt.date, day: dt.date | None = None) -> int:
     day = day or local_today()
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of a local day, as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def within_days(qs, field: str, first: dt.date | None, last: dt.date | None):
+    """Filter `qs` to rows whose `field` falls on local days first..last (inclusive; either may be open)."""
+    if first:
+        qs = qs.filter(**{f"{field}__gte": day_start(first)})
+    if last:
+        qs = qs.filter(**{f"{field}__lt": day_start(last + dt.timedelta(days=1))})
+    return qs

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from grassroots.areas.models import Region
 from grassroots.cases.models import Case
+from grassroots.core.time import within_days
 from grassroots.registry.models import Person
 from grassroots.sharing.models import Sensitivity
 
@@ -50,22 +51,13 @@ class Source:
         return Page([self.row(item) for item in items[:limit]], len(items) > limit)
 
 
-def _day_bounds(qs: QuerySet, field: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
-    if start:
-        qs = qs.filter(**{f"{field}__gte": timezone.make_aware(dt.datetime.combine(start, dt.time()))})
-    if end:
-        following = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-        qs = qs.filter(**{f"{field}__lt": timezone.make_aware(following)})
-    return qs
-
-
 def _local(moment: dt.datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
 def _cases(path: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
     qs = Case.objects.filter(region_path__startswith=path).select_related("category", "region")
-    return _day_bounds(qs, "created_at", start, end)
+    return within_days(qs, "created_at", start, end)
 
 
 def _case_row(case: Case) -> dict:

@@ -1,1 +1,0 @@
-"""Statistics for 变数 (trend), 路径 (drivers) and forecasts: pure numpy/statsmodels, no Django."""
