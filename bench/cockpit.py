@@ -27,13 +27,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings")
 GOAL_MS = 200.0
 
 
-def fresh_database() -> None:
+def fresh_database(reuse: str | None) -> None:
     url = os.environ.get("DATABASE_URL")
     if not url:
         return
     base = url.rsplit("/", 1)[0]
-    name = f"grassroots_cockpit_bench_{os.getpid()}"
-    subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+    name = reuse or f"grassroots_cockpit_bench_{os.getpid()}"
+    if not reuse:
+        subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
     os.environ["DATABASE_URL"] = f"{base}/{name}"
 
 
@@ -124,8 +125,9 @@ def raw_scans(region, today):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--reuse", help="time again on a database an earlier run filled (PostgreSQL)")
     args = parser.parse_args()
-    fresh_database()
+    fresh_database(args.reuse)
     import django
 
     django.setup()
@@ -137,7 +139,13 @@ def main() -> None:
     from grassroots.cockpit import panels, rollups
     from grassroots.risk import forecasting
 
-    setup(args.cases)
+    if args.reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        print(f"reusing {args.reuse}: cases and rollups as an earlier run left them")
+    else:
+        setup(args.cases)
     start = time.perf_counter()
     built = rollups.rebuild()
     rows = f"{built['daily']:,} daily rows, {built['weekly']:,} weekly"
@@ -181,9 +189,9 @@ def main() -> None:
     print(
         f"\nforecast backtest ({figures['series']} street × category series, {figures['origins']} origins, "
         f"horizon {figures['horizon']} weeks, {time.perf_counter() - start:.0f} s):\n"
-        f"  Poisson GLM     MASE {figures['mase']:.3f}  MAPE {figures['mape'] * 100:.1f}%  "
+        f"  Poisson GLM     MASE {figures['mase']:.3f}  MAPE {figures['mape']:.1f}%  "
         f"90% interval coverage {figures['coverage'] * 100:.1f}%\n"
-        f"  seasonal naive  MASE {figures['naive_mase']:.3f}  MAPE {figures['naive_mape'] * 100:.1f}%\n"
+        f"  seasonal naive  MASE {figures['naive_mase']:.3f}  MAPE {figures['naive_mape']:.1f}%\n"
         f"  ratio (model / naive MASE): {figures['mase'] / figures['naive_mase']:.2f} (goal < 1)"
     )
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from grassroots.areas.models import Level, Region
 from grassroots.cockpit import queries
+from grassroots.risk.analytics.forecast import backtest_many, forecast
 from grassroots.risk.models import ForecastPoint, ModelRun
-from grassroots.risk.stats.forecast import backtest_many, forecast
 
 HORIZON = 4
 HISTORY_WEEKS = 156

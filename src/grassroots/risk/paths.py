@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from grassroots.areas.models import Level, Region
 from grassroots.cockpit.models import DailyStat
+from grassroots.risk.analytics.drivers import fit_drivers
 from grassroots.risk.features import FEATURES, grid_features
 from grassroots.risk.models import ModelRun
-from grassroots.risk.stats.drivers import fit_drivers
 
 DAYS = 365
 
