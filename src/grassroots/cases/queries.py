@@ -63,4 +63,3 @@ def filter_cases(
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now())
     return qs.order_by("-created_at")
-
