@@ -56,3 +56,26 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DomainStat(models.Model):
+    """Warnings per region (at every level) and risk domain, for the cockpit's risk panels and tiles.
+
+    A row for a root region exists for every domain that has ever sent a signal: that is how a panel knows
+    "no data yet" without reading the signals table.
+    """
+
+    region = models.ForeignKey("areas.Region", on_delete=models.CASCADE, related_name="+")
+    parent_id = models.BigIntegerField(null=True)
+    domain = models.CharField(max_length=20)
+    open = models.PositiveIntegerField(default=0)  # open or acknowledged warnings in the subtree
+    top_level = models.PositiveSmallIntegerField(default=0)  # highest current level of the subtree's scores
+    recent = models.PositiveIntegerField(default=0)  # warnings first seen in the window
+    recent_closed = models.PositiveIntegerField(default=0)  # of those, closed with a disposition
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "domain"], name="uniq_domainstat_region_domain")]
+        indexes = [models.Index(fields=["parent_id", "domain"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.domain}"

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from grassroots.areas.models import Level, Region
-from grassroots.cockpit import queries
+from grassroots.cockpit import queries, rollups, warning_rollup
 from grassroots.risk.levels import COLOURS
 from grassroots.risk.levels import Level as WarningLevel
-from grassroots.risk.models import Domain, ForecastPoint, RiskScore, Signal, Status, Warning
+from grassroots.risk.models import Domain, ForecastPoint, Warning
 
-WINDOW_DAYS = 30
+WINDOW_DAYS = rollups.WINDOW_DAYS
 
 
 @dataclass(frozen=True)
@@ -34,18 +34,40 @@ class Freshness:
     def stale(self) -> bool:
         return self.at is None or timezone.now() - self.at > self.max_age
 
+    @property
+    def max_age_seconds(self) -> int:
+        return int(self.max_age.total_seconds())
 
-def rollup_freshness() -> Freshness:
-    state = queries.state()
+    @staticmethod
+    def oldest(*parts: Freshness) -> Freshness:
+        """A panel built from several rollups is as old as its oldest part, and stale if any part is."""
+        if any(p.at is None for p in parts):
+            return Freshness(None, parts[0].max_age)
+        at = min(p.at for p in parts)
+        deadline = min(p.at + p.max_age for p in parts)
+        return Freshness(at, deadline - at)
+
+
+def rollup_freshness(name: str = rollups.STATE) -> Freshness:
+    state = queries.state(name)
     return Freshness(state.refreshed_at if state else None, dt.timedelta(seconds=settings.COCKPIT_ROLLUP_MAX_AGE))
 
 
+def risk_freshness() -> Freshness:
+    return rollup_freshness(warning_rollup.STATE)
+
+
 def live() -> Freshness:
+    """Read straight from an indexed list at render time; the page flags it if polling stops."""
     return Freshness(timezone.now(), dt.timedelta(minutes=1))
 
 
 def cases_link(region: Region, **params) -> str:
     return reverse("cases:workbench") + "?" + urlencode({"mine": "0", "status": "", "region": region.pk, **params})
+
+
+def warnings_link(region: Region, **params) -> str:
+    return reverse("risk:warnings") + "?" + urlencode({"region": region.pk, **params})
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -59,54 +81,55 @@ def kpis(region: Region) -> dict:
     window = queries.totals(region.pk, start, today)
     span = {"received_from": start.isoformat(), "received_to": today.isoformat()}
     closed_span = {"closed_from": start.isoformat(), "closed_to": today.isoformat(), "status": "closed"}
-    warnings = Warning.objects.filter(region_path__startswith=region.path, first_at__date__gte=start)
-    handled = warnings.aggregate(all=Count("id"), closed=Count("id", filter=Q(status=Status.CLOSED)))
-    return {
-        "freshness": rollup_freshness(),
-        "tiles": [
-            {
-                "key": "intake_today",
-                "value": now_counts["received"],
-                "unit": "件",
-                "link": cases_link(region, received_from=today.isoformat(), received_to=today.isoformat()),
-            },
-            {
-                "key": "closure_rate",
-                "value": _rate(window["received_closed"], window["received"]),
-                "unit": "%",
-                "detail": f"{window['received_closed']}/{window['received']}",
-                "link": cases_link(region, **span),
-            },
-            {
-                "key": "on_time_rate",
-                "value": _rate(window["closed_on_time"], window["closed"]),
-                "unit": "%",
-                "detail": f"{window['closed_on_time']}/{window['closed']}",
-                "link": cases_link(region, **closed_span),
-            },
-            {
-                "key": "satisfaction",
-                "value": _rate(window["satisfied"], window["rated"]),
-                "unit": "%",
-                "detail": f"{window['satisfied']}/{window['rated']}",
-                "link": cases_link(region, rated="1", **closed_span),
-            },
-            {
-                "key": "confirmed",
-                "value": window["confirmed"],
-                "unit": "件",
-                "link": cases_link(region, outcome="resolved", **closed_span),
-            },
-            {
-                "key": "warnings_handled",
-                "value": _rate(handled["closed"], handled["all"]),
-                "unit": "%",
-                "detail": f"{handled['closed']}/{handled['all']}",
-                "link": reverse("risk:warnings") + f"?region={region.pk}",
-                "live": True,
-            },
-        ],
-    }
+    cases_fresh, risk_fresh = rollup_freshness(), risk_freshness()
+    risk = queries.domain_stats(region.pk).values()
+    handled = {"all": sum(r.recent for r in risk), "closed": sum(r.recent_closed for r in risk)}
+    tiles = [
+        {
+            "key": "intake_today",
+            "value": now_counts["received"],
+            "unit": _("件"),
+            "link": cases_link(region, received_from=today.isoformat(), received_to=today.isoformat()),
+        },
+        {
+            "key": "closure_rate",
+            "value": _rate(window["received_closed"], window["received"]),
+            "unit": "%",
+            "detail": f"{window['received_closed']}/{window['received']}",
+            "link": cases_link(region, **span),
+        },
+        {
+            "key": "on_time_rate",
+            "value": _rate(window["closed_on_time"], window["closed"]),
+            "unit": "%",
+            "detail": f"{window['closed_on_time']}/{window['closed']}",
+            "link": cases_link(region, **closed_span),
+        },
+        {
+            "key": "satisfaction",
+            "value": _rate(window["satisfied"], window["rated"]),
+            "unit": "%",
+            "detail": f"{window['satisfied']}/{window['rated']}",
+            "link": cases_link(region, rated="1", **closed_span),
+        },
+        {
+            "key": "confirmed",
+            "value": window["confirmed"],
+            "unit": _("件"),
+            "link": cases_link(region, outcome="resolved", **closed_span),
+        },
+        {
+            "key": "warnings_handled",
+            "value": _rate(handled["closed"], handled["all"]),
+            "unit": "%",
+            "detail": f"{handled['closed']}/{handled['all']}",
+            "link": warnings_link(region, first_from=start.isoformat()),
+            "stale": risk_fresh.stale,
+        },
+    ]
+    for tile in tiles:
+        tile.setdefault("stale", cases_fresh.stale)
+    return {"freshness": Freshness.oldest(cases_fresh, risk_fresh), "tiles": tiles}
 
 
 def children(region: Region) -> list[Region]:
@@ -118,27 +141,29 @@ def children(region: Region) -> list[Region]:
 def map_data(region: Region) -> dict:
     """Per child region: cases per 1,000 residents in the window, and the highest current warning level."""
     today = timezone.localdate()
+    first = today - dt.timedelta(days=WINDOW_DAYS - 1)
+    since = first.isoformat()
     kids = children(region)
-    stats = queries.children_totals(region.pk, today - dt.timedelta(days=WINDOW_DAYS - 1), today)
-    if region.level == Level.GRID:
-        stats = {region.pk: queries.totals(region.pk, today - dt.timedelta(days=WINDOW_DAYS - 1), today)}
-    levels = RiskScore.objects.filter(region_path__startswith=region.path, level__gt=0).values_list(
-        "region_path", "level"
-    )
+    if region.level == Level.GRID:  # the last level shows itself
+        stats = {region.pk: queries.totals(region.pk, first, today)}
+        levels = {region.pk: max((r.top_level for r in queries.domain_stats(region.pk).values()), default=0)}
+    else:
+        stats, levels = queries.children_totals(region.pk, first, today), queries.children_levels(region.pk)
     features, rows = [], []
     for kid in kids:
         received = (stats.get(kid.pk) or {}).get("received", 0) or 0
-        level = max((lv for path, lv in levels if path.startswith(kid.path)), default=0)
+        level = levels.get(kid.pk, 0)
         density = round(1000 * received / kid.population, 2) if kid.population else None
         rows.append({"id": kid.pk, "name": kid.name, "received": received, "density": density, "level": level,
-                     "colour": COLOURS[level], "drill": kid.pk != region.pk})  # fmt: skip
+                     "colour": COLOURS[level], "drill": kid.pk != region.pk,
+                     "cases": cases_link(kid, received_from=since, received_to=today.isoformat()),
+                     "warnings": warnings_link(kid, status="active")})  # fmt: skip
         if kid.geometry:
             features.append(
                 {"type": "Feature", "properties": {"name": kid.name, "id": kid.pk}, "geometry": kid.geometry}
             )
     payload = {"geojson": {"type": "FeatureCollection", "features": features}, "rows": rows}
-    since = (today - dt.timedelta(days=WINDOW_DAYS - 1)).isoformat()
-    return {"freshness": rollup_freshness(), "rows": rows, "payload": payload, "since": since}
+    return {"freshness": Freshness.oldest(rollup_freshness(), risk_freshness()), "rows": rows, "payload": payload}
 
 
 def trend(region: Region) -> dict:
@@ -167,14 +192,14 @@ def ticker(region: Region, limit: int = 10) -> dict:
 
 
 def categories(region: Region) -> dict:
-    start = timezone.localdate() - dt.timedelta(days=27)
+    first, ranked = queries.top_categories(region.pk, weeks=4)
     rows = [
         {
             "name": category.name,
             "count": n,
-            "link": cases_link(region, category=category.code, received_from=start.isoformat()),
+            "link": cases_link(region, category=category.code, received_from=first.isoformat()),
         }
-        for category, n in queries.top_categories(region.pk, weeks=4)
+        for category, n in ranked
     ]
     return {"freshness": rollup_freshness(), "rows": rows}
 
@@ -184,20 +209,15 @@ RISK_DOMAINS = (Domain.OPINION, Domain.ENVIRONMENT, Domain.EMERGENCY, Domain.FIN
 
 def domains(region: Region) -> dict:
     """One panel per risk domain; a domain that has never sent a signal says so instead of showing zeros."""
-    active = set(Signal.objects.values_list("domain", flat=True).distinct())
-    open_rows = (
-        Warning.objects.filter(region_path__startswith=region.path)
-        .exclude(status=Status.CLOSED)
-        .values("domain")
-        .annotate(n=Count("id"), top=Max("level"))
-    )
-    open_by = {r["domain"]: r for r in open_rows}
+    stats = queries.domain_stats(region.pk)
+    active = queries.active_domains()
     panels = []
     for domain in RISK_DOMAINS:
-        row = open_by.get(domain, {"n": 0, "top": 0})
+        row = stats.get(domain)
+        top = row.top_level if row else 0
         panels.append({
-            "domain": domain, "label": Domain(domain).label, "has_data": domain in active, "open": row["n"],
-            "top": WarningLevel(row["top"] or 0).label, "colour": COLOURS[row["top"] or 0],
-            "link": reverse("risk:warnings") + f"?region={region.pk}&domain={domain}",
+            "domain": domain, "label": Domain(domain).label, "has_data": domain in active,
+            "open": row.open if row else 0, "top": WarningLevel(top).label, "colour": COLOURS[top],
+            "link": warnings_link(region, domain=domain, status="active"),
         })  # fmt: skip
-    return {"freshness": live(), "panels": panels}
+    return {"freshness": risk_freshness(), "panels": panels}

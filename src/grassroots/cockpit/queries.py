@@ -6,16 +6,16 @@ import datetime as dt
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from grassroots.cases.models import Category
-from grassroots.cockpit.models import CategoryWeek, DailyStat, RollupState
+from grassroots.cockpit.models import CategoryWeek, DailyStat, DomainStat, RollupState
 from grassroots.cockpit.rollups import DAILY_FIELDS, STATE, week_of
 
 
-def state() -> RollupState | None:
-    return RollupState.objects.filter(name=STATE).first()
+def state(name: str = STATE) -> RollupState | None:
+    return RollupState.objects.filter(name=name).first()
 
 
 def totals(region_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
@@ -65,7 +65,8 @@ def category_weeks(region_id: int, weeks: int, last_week: dt.date, *, top_level:
     return dict(out)
 
 
-def top_categories(region_id: int, weeks: int = 4, limit: int = 5) -> list[tuple[Category, int]]:
+def top_categories(region_id: int, weeks: int = 4, limit: int = 5) -> tuple[dt.date, list[tuple[Category, int]]]:
+    """The first day counted (a Monday: whole ISO weeks up to this one) and the most received categories."""
     this_week = week_of(timezone.localdate())
     first = this_week - dt.timedelta(weeks=weeks - 1)
     rows = (
@@ -75,4 +76,19 @@ def top_categories(region_id: int, weeks: int = 4, limit: int = 5) -> list[tuple
         .order_by("-n")[:limit]
     )
     names = Category.objects.in_bulk([r["category_id"] for r in rows])
-    return [(names[r["category_id"]], r["n"]) for r in rows]
+    return first, [(names[r["category_id"]], r["n"]) for r in rows]
+
+
+def domain_stats(region_id: int) -> dict[str, DomainStat]:
+    return {row.domain: row for row in DomainStat.objects.filter(region_id=region_id)}
+
+
+def children_levels(region_id: int) -> dict[int, int]:
+    """Child region → the highest current warning level in its subtree, over every domain."""
+    rows = DomainStat.objects.filter(parent_id=region_id).values("region_id").annotate(top=Max("top_level"))
+    return {row["region_id"]: row["top"] for row in rows}
+
+
+def active_domains() -> set[str]:
+    """Domains that have ever sent a signal (the rollup keeps a root row for each)."""
+    return set(DomainStat.objects.filter(parent_id=None).values_list("domain", flat=True).distinct())

@@ -25,6 +25,7 @@ from grassroots.cockpit.models import CategoryWeek, DailyStat, RollupState
 from grassroots.core.time import day_start
 
 STATE = "cases"
+WINDOW_DAYS = 30  # the cockpit's "last 30 days", shared by every panel and rollup
 OVERLAP = dt.timedelta(minutes=5)
 DAILY_FIELDS = ("received", "received_closed", "closed", "closed_on_time", "confirmed", "rated", "satisfied")
 BATCH = 5000
@@ -74,7 +75,7 @@ def _weekly_by_grid(cases: QuerySet) -> dict[tuple[int, int, dt.date], int]:
     return out
 
 
-class _Tree:
+class RegionTree:
     """Region id → ancestors (itself included) and parent, read once per build."""
 
     def __init__(self):
@@ -86,7 +87,7 @@ class _Tree:
 def rebuild() -> dict[str, int]:
     """Recompute every rollup from the cases (first load, or after a region-tree change)."""
     started, now = time.perf_counter(), timezone.now()
-    tree = _Tree()
+    tree = RegionTree()
     daily: dict[tuple[int, dt.date], dict] = defaultdict(lambda: dict.fromkeys(DAILY_FIELDS, 0))
     by_grid = _daily_by_grid(_cases(), _cases().filter(closed_at__isnull=False), Rating.objects.order_by())
     for (grid, day), values in by_grid.items():
@@ -155,7 +156,7 @@ def refresh() -> dict[str, int]:
     with transaction.atomic():
         state = _lock()
         days, weeks = _touched(state.watermark - OVERLAP)
-        tree = _Tree()
+        tree = RegionTree()
         touched = sum(_refresh_day(tree, day, grids) for day, grids in days.items())
         touched += sum(_refresh_week(tree, week, grids) for week, grids in weeks.items())
         _finish(state, now, touched, started)
@@ -171,7 +172,7 @@ def _apply(rows: dict, deltas: Iterable[tuple[tuple, dict]], make) -> None:
             setattr(row, name, getattr(row, name) + change)
 
 
-def _refresh_day(tree: _Tree, day: dt.date, grids: set[int]) -> int:
+def _refresh_day(tree: RegionTree, day: dt.date, grids: set[int]) -> int:
     start, end = _day_bounds(day)
     fresh = _daily_by_grid(
         _cases().filter(region_id__in=grids, created_at__gte=start, created_at__lt=end),
@@ -194,7 +195,7 @@ def _refresh_day(tree: _Tree, day: dt.date, grids: set[int]) -> int:
     return len(rows)
 
 
-def _refresh_week(tree: _Tree, week: dt.date, grids: set[int]) -> int:
+def _refresh_week(tree: RegionTree, week: dt.date, grids: set[int]) -> int:
     start, _ = _day_bounds(week)
     end = start + dt.timedelta(days=7)
     fresh = _weekly_by_grid(_cases().filter(region_id__in=grids, created_at__gte=start, created_at__lt=end))

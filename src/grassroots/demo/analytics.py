@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grassroots.cockpit import rollups
+from grassroots.cockpit import rollups, warning_rollup
 from grassroots.demo.history import seed_history
 from grassroots.risk import baseline
 
@@ -15,6 +15,7 @@ def seed_analytics(history: int, *, seed: int, progress=print) -> dict[str, int]
     from grassroots.risk import forecasting, paths, trends
 
     counts["trend_signals"] = trends.detect()["signals"]
+    warning_rollup.refresh()
     paths.refresh()
     forecasting.refresh()
     return counts

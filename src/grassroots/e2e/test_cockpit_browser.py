@@ -18,8 +18,9 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     from grassroots.cases.intake import open_case
     from grassroots.cases.models import Case, Category, Channel, ResponsibilityRule
     from grassroots.cases.tests.conftest import report
-    from grassroots.cockpit import rollups
+    from grassroots.cockpit import rollups, warning_rollup
     from grassroots.risk import services
+    from grassroots.risk.models import Warning
 
     seed(Category, ResponsibilityRule)
     cast = Cast()
@@ -27,6 +28,7 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
         open_case(cast.resident, report(lng=lng), channel=Channel.PORTAL)
     services.raise_signal(domain="environment", region=cast.G1, kind="PM2.5超标", value=160, severity=3)
     rollups.rebuild()
+    warning_rollup.refresh()
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "leader_s1")
@@ -50,7 +52,9 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     in_grid = Case.objects.filter(region=cast.G1, created_at__gte=timezone.now() - dt.timedelta(days=1))
     assert page.get_by_test_id("value-intake_today").inner_text() == str(in_grid.count()) == "3"
     assert page.get_by_test_id(f"child-received-{cast.G1.pk}").inner_text() == "3"
-    assert "环境" in page.get_by_test_id("panel-domains").inner_text()
+    environment = page.get_by_test_id("domain-environment")
+    open_in_grid = Warning.objects.filter(region=cast.G1, domain="environment").exclude(status="closed").count()
+    assert "环境" in environment.inner_text() and environment.get_by_test_id("open").inner_text() == str(open_in_grid)
     page.wait_for_function("() => document.querySelector('[data-cockpit-map] canvas') !== null")
     page.screenshot(path=str(SHOTS / "cockpit-e2e-grid.png"), full_page=True)
     page.get_by_test_id("tile-intake_today").click()

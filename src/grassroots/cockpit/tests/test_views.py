@@ -9,7 +9,7 @@ from django.utils import timezone
 from grassroots.cases.intake import open_case
 from grassroots.cases.models import Case, Channel
 from grassroots.cases.tests.conftest import report
-from grassroots.cockpit import rollups
+from grassroots.cockpit import rollups, warning_rollup
 from grassroots.cockpit.models import RollupState
 from grassroots.conftest import PASSWORD
 from grassroots.risk import services
@@ -29,6 +29,7 @@ def busy(case_cast):
         status="closed", outcome="resolved", closed_at=now, due_at=now + dt.timedelta(hours=1), updated_at=now
     )
     rollups.rebuild()
+    warning_rollup.refresh()
     return case_cast
 
 
@@ -80,6 +81,8 @@ def test_domains_say_no_data_until_they_send_signals(busy, client):
     login(client, busy.leader_s1)
     assert panel(client, "domains", busy.S1).count("暂无数据（该领域尚未接入）") == 5
     services.raise_signal(domain="environment", region=busy.G1, kind="PM2.5超标", value=180, severity=2)
+    assert panel(client, "domains", busy.S1).count("暂无数据（该领域尚未接入）") == 5  # not until the refresh
+    warning_rollup.refresh()
     html = panel(client, "domains", busy.S1)
     assert html.count("暂无数据（该领域尚未接入）") == 4 and "环境" in html
     assert "PM2.5超标" in panel(client, "ticker", busy.S1)
@@ -103,3 +106,19 @@ def test_the_cockpit_speaks_english_too(busy, client):
     html = panel(client, "kpis", busy.S1)
     assert "Received today" in html and "On-time closure, 30 days" in html
     assert "No data yet (this domain is not connected)" in panel(client, "domains", busy.S1)
+
+
+def test_top_category_counts_match_their_lists(busy, client):
+    # Counts cover whole ISO weeks; a case the day before the first counted Monday must not be in the list.
+    first = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday() + 21)
+    before = open_case(busy.resident, report(), channel=Channel.PORTAL)
+    moment = timezone.make_aware(dt.datetime.combine(first - dt.timedelta(days=1), dt.time(12)))
+    Case.objects.filter(pk=before.pk).update(created_at=moment, updated_at=moment)
+    rollups.rebuild()
+    login(client, busy.leader_s1)
+    html = panel(client, "categories", busy.S1)
+    rows = re.findall(r'<a href="([^"]+)" target="_top">[^<]+</a> <span class="count">(\d+)</span>', html)
+    assert rows
+    for link, count in rows:
+        listing = client.get(link.replace("&amp;", "&")).content.decode()
+        assert re.search(r'data-testid="case-count">(\d+)<', listing).group(1) == count

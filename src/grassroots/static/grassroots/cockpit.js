@@ -8,6 +8,11 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  // UI words come from the page (gettext), so the charts speak the page's language.
+  function text(key) {
+    return document.body.getAttribute("data-text-" + key) || key;
+  }
+
   function chartFor(el) {
     var old = echarts.getInstanceByDom(el);
     if (old) old.dispose();
@@ -56,12 +61,12 @@
       xAxis: { type: "category", data: weeks, axisLabel: { color: "#9fb3c8" } },
       yAxis: { type: "value", axisLabel: { color: "#9fb3c8" }, splitLine: { lineStyle: { color: "#1d3550" } } },
       series: [
-        { type: "line", name: "受理", data: data.received.concat(pad), showSymbol: false, lineStyle: { color: "#3fa7ff" } },
+        { type: "line", name: text("received"), data: data.received.concat(pad), showSymbol: false, lineStyle: { color: "#3fa7ff" } },
         { type: "line", name: "low", stack: "band", data: fill.concat(data.forecast.map(function (p) { return p.low; })),
           lineStyle: { opacity: 0 }, showSymbol: false },
         { type: "line", name: "90%", stack: "band", areaStyle: { color: "rgba(255,209,102,0.25)" }, lineStyle: { opacity: 0 },
           data: fill.concat(data.forecast.map(function (p) { return p.high - p.low; })), showSymbol: false },
-        { type: "line", name: "预测", data: fill.concat(data.forecast.map(function (p) { return p.mean; })),
+        { type: "line", name: text("forecast"), data: fill.concat(data.forecast.map(function (p) { return p.mean; })),
           lineStyle: { color: "#ffd166", type: "dashed" } }
       ]
     });
@@ -78,6 +83,24 @@
     if (e.target.id === "panel-map") drawMap();
     if (e.target.id === "panel-trend") drawTrend();
   });
+  // Honest tiles in the browser too: a panel whose polling fails keeps its last numbers, so each data time
+  // is checked against its maximum age here and flagged once it is older, whatever the server last said.
+  function flagStale() {
+    document.querySelectorAll("[data-testid=asof][data-at]").forEach(function (p) {
+      var at = Number(p.getAttribute("data-at")) * 1000;
+      var maxAge = Number(p.getAttribute("data-max-age")) * 1000;
+      if (!at || p.getAttribute("data-stale") === "1" || Date.now() - at <= maxAge) return;
+      p.setAttribute("data-stale", "1");
+      p.classList.add("stale");
+      var note = document.createElement("strong");
+      note.textContent = " · " + text("stale");
+      p.appendChild(note);
+      var panel = p.closest(".panel");
+      if (panel) panel.querySelectorAll(".tile").forEach(function (t) { t.classList.add("stale"); });
+    });
+  }
+  setInterval(flagStale, 10000);
+
   window.addEventListener("resize", function () {
     document.querySelectorAll("[data-cockpit-map],[data-cockpit-trend]").forEach(function (el) {
       var c = window.echarts && echarts.getInstanceByDom(el);
