@@ -89,6 +89,61 @@ def setup(cases: int) -> None:
     print(f"setup: {written:,} cases written in {time.perf_counter() - start:.0f} s")
 
 
+def seed_risk(signals: int) -> None:
+    """Signals and warnings at the scale of years of use (storms folded ~25 to a warning, 2 % still open),
+    so the risk panels are timed on full tables, not empty ones."""
+    import datetime as dt
+
+    import numpy as np
+    from django.utils import timezone
+
+    from grassroots.areas.models import Level, Region
+    from grassroots.risk.models import Domain, RiskScore, Signal, Status, Warning
+
+    if Signal.objects.exists():
+        return
+    rng = np.random.default_rng(2)
+    grids = list(Region.objects.filter(level=Level.GRID).values_list("pk", "path"))
+    domains = [Domain.CASES, Domain.ENVIRONMENT, Domain.OPINION]
+    now, start = timezone.now(), time.perf_counter()
+    warnings, rows = [], []
+    for i in range(signals // 25):
+        grid, path = grids[rng.integers(len(grids))]
+        first = now - dt.timedelta(minutes=int(rng.integers(0, 2 * 365 * 24 * 60)))
+        level = int(rng.integers(1, 5))
+        is_open = rng.random() < 0.02
+        warnings.append(Warning(
+            domain=domains[i % 3], kind="基准", region_id=grid, region_path=path, level=level, peak_level=level,
+            status=Status.OPEN if is_open else Status.CLOSED, count=25, score=float(level), summary="基准测试预警",
+            first_at=first, last_at=first + dt.timedelta(minutes=50), closed_at=None if is_open else first,
+            disposition="" if is_open else "handled",
+        ))  # fmt: skip
+    Warning.objects.bulk_create(warnings, batch_size=5000)
+    for w in warnings:
+        rows += [Signal(domain=w.domain, kind=w.kind, region_id=w.region_id, region_path=w.region_path, value=1.0,
+                        severity=w.level, occurred_at=w.first_at + dt.timedelta(minutes=2 * k), warning_id=w.pk)
+                 for k in range(25)]  # fmt: skip
+        if len(rows) >= 50_000:
+            Signal.objects.bulk_create(rows, batch_size=5000)
+            rows = []
+    Signal.objects.bulk_create(rows, batch_size=5000)
+    hot = rng.choice(len(grids), size=len(grids) // 10, replace=False)
+    RiskScore.objects.bulk_create(
+        [
+            RiskScore(
+                region_id=grids[g][0],
+                region_path=grids[g][1],
+                domain=domains[g % 3],
+                score=3.0,
+                level=int(rng.integers(1, 5)),
+                updated_at=now,
+            )
+            for g in hot
+        ]  # fmt: skip
+    )
+    print(f"setup: {signals:,} signals in {len(warnings):,} warnings written in {time.perf_counter() - start:.0f} s")
+
+
 def raw_scans(region, today):
     """The same numbers straight from the cases table, as a cockpit without rollups would get them."""
     import datetime as dt
@@ -98,6 +153,7 @@ def raw_scans(region, today):
     from django.utils import timezone
 
     from grassroots.cases.models import Case
+    from grassroots.risk.models import Signal, Status, Warning
 
     start = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=29), dt.time()))
     inside = Case.objects.filter(region_path__startswith=region.path)
@@ -119,6 +175,16 @@ def raw_scans(region, today):
         "categories": lambda: list(
             inside.filter(created_at__gte=start).values("category_id").annotate(n=Count("id")).order_by("-n")[:5]
         ),
+        "domains": lambda: (
+            set(Signal.objects.order_by().values_list("domain", flat=True).distinct()),
+            list(
+                Warning.objects.filter(region_path__startswith=region.path)
+                .exclude(status=Status.CLOSED)
+                .order_by()
+                .values("domain")
+                .annotate(n=Count("id"))
+            ),
+        ),
     }
 
 
@@ -126,6 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--reuse", help="time again on a database an earlier run filled (PostgreSQL)")
+    parser.add_argument("--signals", type=int, default=500_000, help="risk signals to seed (folded into warnings)")
     args = parser.parse_args()
     fresh_database(args.reuse)
     import django
@@ -136,7 +203,7 @@ def main() -> None:
 
     from grassroots.areas.models import Level, Region
     from grassroots.cases.models import Case
-    from grassroots.cockpit import panels, rollups
+    from grassroots.cockpit import panels, rollups, warning_rollup
     from grassroots.risk import forecasting
 
     if args.reuse:
@@ -146,10 +213,14 @@ def main() -> None:
         print(f"reusing {args.reuse}: cases and rollups as an earlier run left them")
     else:
         setup(args.cases)
+    seed_risk(args.signals)
     start = time.perf_counter()
     built = rollups.rebuild()
     rows = f"{built['daily']:,} daily rows, {built['weekly']:,} weekly"
     print(f"rollup rebuild: {time.perf_counter() - start:.1f} s ({rows})")
+    start = time.perf_counter()
+    risk = warning_rollup.refresh()
+    print(f"risk rollup refresh: {time.perf_counter() - start:.2f} s ({risk['rows']:,} region × domain rows)")
     print(f"database: {connection.vendor}, cases: {Case.objects.count():,}")
     today = timezone.localdate()
     regions = {level: Region.objects.filter(level=level).order_by("code").first() for level in Level}
