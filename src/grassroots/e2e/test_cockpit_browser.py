@@ -59,3 +59,29 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     page.screenshot(path=str(SHOTS / "cockpit-e2e-grid.png"), full_page=True)
     page.get_by_test_id("tile-intake_today").click()
     assert page.get_by_test_id("case-count").inner_text() == "3"
+
+
+def test_panels_flag_themselves_when_polling_stops(live_server, page):
+    from grassroots.cockpit import rollups, warning_rollup
+
+    cast = Cast()
+    rollups.rebuild()
+    warning_rollup.refresh()
+    page.clock.install()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "leader_s1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto(f"{live_server.url}/cockpit/?region={cast.S1.pk}")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=asof]').length === 6")
+    assert page.locator('[data-testid=asof][data-stale="1"]').count() == 0
+    page.route("**/cockpit/panels/**", lambda route: route.abort())  # the server is gone
+    page.clock.run_for("02:00")
+    ticker = page.get_by_test_id("panel-ticker").get_by_test_id("asof")
+    assert ticker.get_attribute("data-stale") == "1"  # a live list is stale after a minute
+    assert page.get_by_test_id("panel-kpis").get_by_test_id("asof").get_attribute("data-stale") == "0"
+    page.clock.run_for("10:00")
+    assert page.locator('[data-testid=asof][data-stale="1"]').count() == 6
+    assert "数据已过期" in page.get_by_test_id("panel-kpis").inner_text()
+    assert page.locator("#panel-kpis .tile.stale").count() == 6
