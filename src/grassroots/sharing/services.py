@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 
 from grassroots.accounts.roles import Perm
@@ -20,6 +24,7 @@ from grassroots.audit.services import record
 from grassroots.cases.models import Case, Category, Rating
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.sharing.models import OpenRelease, ReleaseFeedback
+from grassroots.sharing.models.open_data import RELEASE_TITLES
 from grassroots.sharing.suppression import suppress
 
 
@@ -40,13 +45,13 @@ def _street_index(streets: list[Region]):
     return lambda path: next((i for prefix, i in prefixes if path.startswith(prefix)), None)
 
 
-def _publish(actor, *, kind: str, title: str, month: str, threshold: int, streets, columns, counts) -> OpenRelease:
+def _publish(actor, *, kind: str, month: str, threshold: int, streets, columns, counts) -> OpenRelease:
     table = [[counts.get((i, j), 0) for j in range(len(columns))] for i in range(len(streets))]
     if not table or not table[0] or not any(map(any, table)):
         raise DomainError(ErrorCode.INVALID_INPUT, "没有可发布的数据 / nothing to publish")
     result = suppress(table, threshold=threshold)
     release = OpenRelease.objects.create(
-        title=title,
+        title=RELEASE_TITLES[kind] % {"month": month},  # the Chinese msgid; pages translate it
         kind=kind,
         period=month,
         threshold=threshold,
@@ -55,6 +60,7 @@ def _publish(actor, *, kind: str, title: str, month: str, threshold: int, street
         cells=result.cells,
         row_totals=result.row_totals,
         column_totals=result.column_totals,
+        grand_total=result.grand_total,
         hidden=result.hidden,
         published_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -70,7 +76,7 @@ def _publish(actor, *, kind: str, title: str, month: str, threshold: int, street
 def _check(actor, threshold: int) -> None:
     require_perm(actor, Perm.PUBLISH_OPEN_DATA)
     if not 2 <= threshold <= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应在 2–100 之间")
+        raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应在 2–100 之间 / the threshold must be 2–100")
 
 
 @transaction.atomic
@@ -95,7 +101,6 @@ def publish_cases_by_category(actor, *, month: str, threshold: int = 10) -> Open
     return _publish(
         actor,
         kind="cases_by_category",
-        title=f"{month} 各街道事件受理量（按类别）",
         month=month,
         threshold=threshold,
         streets=streets,
@@ -105,7 +110,12 @@ def publish_cases_by_category(actor, *, month: str, threshold: int = 10) -> Open
 
 
 # Score bands as residents chose them on the 1–5 scale of the rating form (cases.residents.rate_case).
-SATISFACTION_BANDS = (("满意（4–5 分）", (4, 5)), ("一般（3 分）", (3,)), ("不满意（1–2 分）", (1, 2)))
+# Stored as the Chinese msgids, shown through gettext (OpenRelease.display_columns).
+SATISFACTION_BANDS = (
+    (gettext_noop("满意（4–5 分）"), (4, 5)),
+    (gettext_noop("一般（3 分）"), (3,)),
+    (gettext_noop("不满意（1–2 分）"), (1, 2)),
+)
 
 
 @transaction.atomic
@@ -130,7 +140,6 @@ def publish_satisfaction(actor, *, month: str, threshold: int = 10) -> OpenRelea
     return _publish(
         actor,
         kind="satisfaction",
-        title=f"{month} 各街道群众评价（按评分）",
         month=month,
         threshold=threshold,
         streets=streets,
@@ -146,19 +155,23 @@ SUPPRESSED = "<{n}"
 
 
 def table_rows(release: OpenRelease) -> list[list[str]]:
+    """The release as printed: a header, a row per street with its total, and the column totals.
+
+    The grand total is the one suppression published (null when withheld, e.g. because the row totals or
+    the column totals would otherwise give a withheld total away); it is never recomputed here.
+    """
     mark = SUPPRESSED.format(n=release.threshold)
 
     def show(value) -> str:
         return mark if value is None else str(value)
 
-    header = ["", *release.column_labels, "合计"]
+    total = gettext("合计")
+    header = ["", *release.display_columns, total]
     body = [
-        [label, *[show(v) for v in row], show(total)]
-        for label, row, total in zip(release.row_labels, release.cells, release.row_totals, strict=True)
+        [label, *[show(v) for v in row], show(line_total)]
+        for label, row, line_total in zip(release.row_labels, release.cells, release.row_totals, strict=True)
     ]
-    # The grand total would give a withheld row total away, so it is withheld with it.
-    grand = None if None in release.row_totals else sum(release.row_totals)
-    footer = ["合计", *[show(t) for t in release.column_totals], show(grand)]
+    footer = [total, *[show(t) for t in release.column_totals], show(release.grand_total)]
     return [header, *body, footer]
 
 
@@ -166,15 +179,16 @@ def download(release: OpenRelease, fmt: str) -> tuple[bytes, str, str]:
     name = f"open-{release.kind}-{release.period}"
     if fmt == "json":
         data = {
-            "title": release.title,
+            "title": release.display_title,
             "period": release.period,
             "threshold": release.threshold,
             "rows": release.row_labels,
-            "columns": release.column_labels,
+            "columns": release.display_columns,
             "cells": release.cells,
             "row_totals": release.row_totals,
             "column_totals": release.column_totals,
-            "note": f"null = 少于 {release.threshold}，或为防止反推而一并隐去 / suppressed",
+            "grand_total": release.grand_total,
+            "note": gettext("null = 少于 %(n)s，或为防止反推而一并隐去") % {"n": release.threshold},
         }
         return json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8", f"{name}.json"
     rows = table_rows(release)
@@ -190,12 +204,32 @@ def download(release: OpenRelease, fmt: str) -> tuple[bytes, str, str]:
         out = io.BytesIO()
         book.save(out)
         return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx"
-    raise DomainError(ErrorCode.INVALID_INPUT, "格式只能是 csv、json 或 xlsx")
+    raise DomainError(ErrorCode.INVALID_INPUT, "格式只能是 csv、json 或 xlsx / format: csv, json or xlsx")
+
+
+FEEDBACK_WINDOW = 3600  # seconds
+
+
+def _take_feedback_slot(client: str) -> None:
+    """At most OPEN_FEEDBACK_PER_HOUR messages per client (IP or session) an hour, counted in the cache."""
+    limit = getattr(settings, "OPEN_FEEDBACK_PER_HOUR", 5)
+    key = "open-feedback:" + hashlib.sha256(client.encode()).hexdigest()[:32]
+    cache.add(key, 0, FEEDBACK_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, FEEDBACK_WINDOW)
+        count = 1
+    if count > limit:
+        raise DomainError(ErrorCode.RATE_LIMITED, "提交过于频繁，请稍后再试 / too many messages, try again later")
 
 
 @transaction.atomic
-def leave_feedback(release: OpenRelease, message: str) -> ReleaseFeedback:
+def leave_feedback(release: OpenRelease, message: str, *, client: str) -> ReleaseFeedback:
+    """Anyone may leave feedback; `client` (the caller's IP or session) bounds how often."""
     message = (message or "").strip()
     if not 2 <= len(message) <= 1000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "意见应为 2–1000 个字")
+        raise DomainError(ErrorCode.INVALID_INPUT, "意见应为 2–1000 个字 / feedback needs 2–1000 characters")
+    _take_feedback_slot(client)
+    # Not audited: anonymous text with no personal data and no actor (audit/events.py has no event for it).
     return ReleaseFeedback.objects.create(release=release, message=message)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.sharing import services
@@ -17,6 +18,11 @@ def _release(release_id: int) -> OpenRelease:
     return release
 
 
+def _client(request) -> str:
+    """Who is leaving feedback, for the throttle: the address the server saw (set up the proxy to pass it)."""
+    return request.META.get("REMOTE_ADDR") or request.session.session_key or "unknown"
+
+
 def releases(request):
     return render(request, "sharing/releases.html", {"releases": OpenRelease.objects.all()[:100]})
 
@@ -25,11 +31,11 @@ def release(request, release_id: int):
     item = _release(release_id)
     if request.method == "POST":
         try:
-            services.leave_feedback(item, request.POST.get("message", ""))
+            services.leave_feedback(item, request.POST.get("message", ""), client=_client(request))
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "感谢您的反馈")
+            messages.success(request, _("感谢您的反馈"))
         return redirect("open:release", item.pk)
     return render(request, "sharing/release.html", {"release": item, "rows": services.table_rows(item)})
 
@@ -50,7 +56,7 @@ def publish(request):
         try:
             threshold = int(request.POST.get("threshold") or 10)
         except ValueError:
-            raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应为整数") from None
+            raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应为整数 / threshold: a whole number") from None
         item = publish(request.user, month=request.POST.get("month", ""), threshold=threshold)
         return redirect("open:release", item.pk)
     return render(request, "sharing/publish.html")

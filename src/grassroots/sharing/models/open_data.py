@@ -1,6 +1,13 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+# Stored titles stay Chinese (the msgid); pages and downloads show them through gettext.
+RELEASE_TITLES = {
+    "cases_by_category": gettext_noop("%(month)s 各街道事件受理量（按类别）"),
+    "satisfaction": gettext_noop("%(month)s 各街道群众评价（按评分）"),
+}
 
 
 class OpenRelease(models.Model):
@@ -15,6 +22,8 @@ class OpenRelease(models.Model):
     cells = models.JSONField(default=list)  # counts, or null where suppressed
     row_totals = models.JSONField(default=list)
     column_totals = models.JSONField(default=list)
+    # Null when withheld, and for releases made before the grand total was part of the suppression.
+    grand_total = models.PositiveIntegerField(_("总计"), null=True, blank=True)
     hidden = models.PositiveIntegerField(_("隐去格数"), default=0)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     published_at = models.DateTimeField(auto_now_add=True)
@@ -26,6 +35,17 @@ class OpenRelease(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language; `title` keeps the Chinese one it was published with."""
+        template = RELEASE_TITLES.get(self.kind)
+        return gettext(template) % {"month": self.period} if template else self.title
+
+    @property
+    def display_columns(self) -> list[str]:
+        # Score bands are stored as their Chinese msgids; category names are data and come back unchanged.
+        return [gettext(label) if label else label for label in self.column_labels]
 
 
 class ReleaseFeedback(models.Model):

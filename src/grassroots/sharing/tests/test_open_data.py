@@ -1,7 +1,6 @@
 import io
 import json
 
-import numpy as np
 import pytest
 from openpyxl import load_workbook
 
@@ -9,11 +8,11 @@ from grassroots.cases.intake import open_case
 from grassroots.cases.models import Case, Channel
 from grassroots.cases.tests.conftest import report
 from grassroots.conftest import PASSWORD
-from grassroots.core.errors import DomainError
+from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.core.time import now
 from grassroots.sharing import services
 from grassroots.sharing.models import ReleaseFeedback
-from grassroots.sharing.suppression import feasible_ranges
+from grassroots.sharing.suppression import feasible_intervals
 
 
 @pytest.fixture
@@ -25,13 +24,16 @@ def release(case_cast):
     return services.publish_cases_by_category(case_cast.admin, month=now().strftime("%Y-%m"), threshold=10)
 
 
+def intervals(release) -> dict:
+    return feasible_intervals(release.cells, release.row_totals, release.column_totals, release.grand_total)
+
+
 def test_a_release_hides_small_cells_and_cannot_be_reversed(release):
     assert release.row_labels == ["甲街道", "乙街道"] and Case.objects.count() == 15
     safety = release.column_labels.index("安全隐患")
-    assert release.cells[1][safety] is None and release.row_totals == [12, None]  # a total of 3 is small too
-    known = np.array([[0 if v is None else v for v in row] for row in release.cells], dtype=float)
-    mask = np.array([[v is None for v in row] for row in release.cells])
-    ranges = feasible_ranges(known, mask, release.row_totals, release.column_totals, cells={(1, safety)})
+    assert release.cells[1][safety] is None and release.row_totals[1] is None  # a total of 3 is small too
+    ranges = intervals(release)
+    assert ("cell", 1, safety) in ranges and ("row", 1) in ranges
     assert all(high - low >= 1 for low, high in ranges.values())
 
 
@@ -73,10 +75,10 @@ def test_a_satisfaction_release_counts_ratings_by_band_and_hides_small_cells(cas
     assert release.kind == "satisfaction" and release.column_labels[0].startswith("满意")
     assert release.cells[0][2] is None  # the one 不满意 in 甲街道 is withheld, with a complement
     assert release.row_totals == [12, None] and release.column_totals[0] == 14
-    known = np.array([[0 if v is None else v for v in row] for row in release.cells], dtype=float)
-    mask = np.array([[v is None for v in row] for row in release.cells])
-    hidden = {(i, j) for i, row in enumerate(release.cells) for j, v in enumerate(row) if v is None}
-    ranges = feasible_ranges(known, mask, release.row_totals, release.column_totals, cells=hidden)
+    # 乙街道's total of 3 would follow from the grand total 15 − 12, so the grand total is withheld too.
+    assert release.grand_total is None
+    ranges = intervals(release)
+    assert {("row", 1), ("column", 2), ("grand",)} <= set(ranges)
     assert all(high - low >= 1 for low, high in ranges.values())
 
 
@@ -85,3 +87,25 @@ def test_publishing_needs_the_permission_and_a_month_with_data(case_cast):
         services.publish_satisfaction(case_cast.admin, month="2020-01")
     with pytest.raises(DomainError):
         services.publish_satisfaction(case_cast.grid_g1, month=now().strftime("%Y-%m"))
+
+
+def test_the_downloads_show_the_grand_total_only_when_suppression_published_it(release, client):
+    csv_text = client.get(f"/open/{release.pk}/download.csv").content.decode("utf-8-sig")
+    footer = csv_text.strip().splitlines()[-1].split(",")
+    assert footer[0] == "合计" and footer[-1] == ("<10" if release.grand_total is None else str(release.grand_total))
+    body = json.loads(client.get(f"/open/{release.pk}/download.json").content)
+    assert body["grand_total"] == release.grand_total and body["title"] == release.title
+
+
+def test_anonymous_feedback_is_limited_per_address(release, client):
+    for n in range(5):
+        response = client.post(f"/open/{release.pk}/", {"message": f"第 {n} 条意见"}, REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 302
+    refused = client.post(f"/open/{release.pk}/", {"message": "第六条意见"}, REMOTE_ADDR="203.0.113.7", follow=True)
+    assert "提交过于频繁" in refused.content.decode()
+    assert ReleaseFeedback.objects.count() == 5
+    with pytest.raises(DomainError) as error:
+        services.leave_feedback(release, "再来一条", client="203.0.113.7")
+    assert error.value.code == ErrorCode.RATE_LIMITED
+    client.post(f"/open/{release.pk}/", {"message": "另一位居民的意见"}, REMOTE_ADDR="198.51.100.2")
+    assert ReleaseFeedback.objects.count() == 6
