@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "grassroots.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -169,9 +171,11 @@ CELERY_BEAT_SCHEDULE = {
     "sharing-escalate": {"task": "grassroots.sharing.tasks.escalate_overdue", "schedule": 900.0},
     "risk-webhooks": {"task": "grassroots.risk.tasks.send_pending_webhooks", "schedule": 60.0},
     "risk-decay": {"task": "grassroots.risk.tasks.decay_scores", "schedule": 600.0},
-    "risk-baseline": {"task": "grassroots.risk.tasks.take_baseline", "schedule": 86400.0},
-    "risk-trends": {"task": "grassroots.risk.tasks.detect_trends", "schedule": 86400.0},
-    "risk-forecast": {"task": "grassroots.risk.tasks.refresh_forecasts", "schedule": 86400.0},
+    # Daily risk jobs at fixed local times (CELERY_TIMEZONE), in order, once yesterday is complete.
+    "risk-baseline": {"task": "grassroots.risk.tasks.take_baseline", "schedule": crontab(hour=1, minute=10)},
+    "risk-trends": {"task": "grassroots.risk.tasks.detect_trends", "schedule": crontab(hour=1, minute=30)},
+    "risk-drivers": {"task": "grassroots.risk.tasks.refresh_drivers", "schedule": crontab(hour=1, minute=50)},
+    "risk-forecast": {"task": "grassroots.risk.tasks.refresh_forecasts", "schedule": crontab(hour=2, minute=10)},
     "cockpit-rollups": {"task": "grassroots.cockpit.tasks.refresh_rollups", "schedule": 120.0},
 }
 

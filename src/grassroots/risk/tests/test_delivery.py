@@ -1,4 +1,5 @@
-"""Webhook delivery: the HMAC signature, retries with backoff, giving up; and the receiver's check."""
+"""Webhook delivery: the HMAC signature over time, event and body, claims, retries with backoff, giving up;
+the receiver's check; e-mail after commit."""
 
 import datetime as dt
 import json
@@ -9,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.utils import timezone
 
-from grassroots.core.errors import DomainError
+from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.risk import delivery, services
 from grassroots.risk.models import Delivery
 
@@ -54,10 +55,12 @@ def test_a_warning_is_posted_signed_to_the_webhook(cast, receiver, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         warning = services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3).warning
     ((headers, body),) = receiver.received
-    assert delivery.verify(secret, headers["X-Grassroots-Signature"], body)
-    assert not delivery.verify(secret, headers["X-Grassroots-Signature"], body.replace(b"AQI", b"PM10"))
-    assert not delivery.verify("0" * 64, headers["X-Grassroots-Signature"], body)
-    assert not delivery.verify(secret, headers["X-Grassroots-Signature"], body, now=time.time() + 600)
+    signature, event = headers["X-Grassroots-Signature"], headers["X-Grassroots-Event"]
+    assert delivery.verify(secret, signature, body, event=event)
+    assert not delivery.verify(secret, signature, body.replace(b"AQI", b"PM10"), event=event)
+    assert not delivery.verify("0" * 64, signature, body, event=event)
+    assert not delivery.verify(secret, signature, body, event=event, now=time.time() + 600)
+    assert not delivery.verify(secret, signature, body, event="warning.escalated")  # the event is signed too
     sent = json.loads(body)
     assert sent["event"] == "warning.opened" and sent["warning"]["id"] == str(warning.pk)
     assert sent["warning"]["level_name"] == "橙色" and headers["X-Grassroots-Event"] == "warning.opened"
@@ -87,9 +90,66 @@ def test_it_refuses_bad_subscriptions(cast):
     for kwargs in (
         {"domains": ["weather"]},
         {"domains": [], "webhook_url": "ftp://example.org/x"},
+        {"domains": [], "webhook_url": "file:///etc/passwd"},
+        {"domains": [], "webhook_url": "javascript:alert(1)"},
+        {"domains": [], "webhook_url": "https:///no-host"},
         {"domains": [], "min_level": 0},
         {"domains": [], "in_app": False},
         {"domains": [], "email": True},  # leader_s1 has no e-mail address
     ):
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as error:
             delivery.subscribe(cast.leader_s1, region=cast.S1, **kwargs)
+        assert error.value.code == ErrorCode.INVALID_INPUT, kwargs
+    assert not delivery.Subscription.objects.exists()
+
+
+def test_a_delivery_claimed_by_one_sender_is_not_posted_by_another(cast, receiver, monkeypatch):
+    delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url=receiver.url)
+    services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)  # not committed
+    real_urlopen, nested = delivery.urllib.request.urlopen, []
+
+    def urlopen_while_the_beat_task_runs(request, timeout):
+        # The 60 s beat task starts while the on-commit task is still waiting on the receiver.
+        nested.append(delivery.send_pending())
+        return real_urlopen(request, timeout=timeout)
+
+    monkeypatch.setattr(delivery.urllib.request, "urlopen", urlopen_while_the_beat_task_runs)
+    assert delivery.send_pending() == {"sent": 1, "failed": 0}
+    assert nested == [{"sent": 0, "failed": 0}] and len(receiver.received) == 1
+    assert Delivery.objects.get().status == "sent"
+
+
+def test_a_claim_whose_sender_died_is_taken_up_after_its_lease(cast, receiver):
+    delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url=receiver.url)
+    services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
+    (claimed,) = delivery.claim()  # and then the sender crashed before posting
+    item = Delivery.objects.get(pk=claimed)
+    assert item.status == "sending" and delivery.claim() == []
+    assert delivery.send_pending() == {"sent": 0, "failed": 0} and not receiver.received
+    assert delivery.send_pending(now=item.next_attempt_at + dt.timedelta(seconds=1)) == {"sent": 1, "failed": 0}
+    assert len(receiver.received) == 1
+
+
+def test_a_stored_url_that_is_not_http_is_given_up_without_a_request(cast, monkeypatch):
+    subscription, _secret = delivery.subscribe(
+        cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url="https://example.org/hook"
+    )
+    delivery.Subscription.objects.filter(pk=subscription.pk).update(webhook_url="file:///etc/passwd")  # legacy row
+    services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
+    monkeypatch.setattr(delivery.urllib.request, "urlopen", lambda *a, **k: pytest.fail("must not open"))
+    assert delivery.send_pending() == {"sent": 0, "failed": 1}
+    item = Delivery.objects.get()
+    assert (item.status, item.last_error) == ("failed", "not an http(s) URL")
+
+
+def test_an_email_subscription_sends_mail_after_the_commit(cast, mailoutbox, django_capture_on_commit_callbacks):
+    cast.leader_s1.email = "leader@example.org"
+    cast.leader_s1.save()
+    delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, email=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
+    assert mailoutbox == []  # nothing leaves before the transaction commits
+    for callback in callbacks:
+        callback()
+    (mail,) = mailoutbox
+    assert mail.to == ["leader@example.org"] and "橙色预警" in mail.subject and "AQI" in mail.body
