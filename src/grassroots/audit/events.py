@@ -1,6 +1,9 @@
-"""Audit event types: one enum with stable numeric codes (never renumber; append new ones)."""
+"""Audit event types: one enum with stable numeric codes (never renumber; append new ones), and their names."""
 
 from enum import IntEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(IntEnum):
@@ -72,3 +75,83 @@ class AuditEvent(IntEnum):
     # keys and system 900–999
     KEYS_ROTATED = 901
     DEMO_LOADED = 902
+    # the audit log itself: an auditor's read is a read of personal-data metadata
+    AUDIT_SEARCHED = 951
+    AUDIT_PROOF_VIEWED = 952
+    AUDIT_CHECKPOINT_EXPORTED = 953
+
+
+LABELS: dict[AuditEvent, Promise] = {
+    AuditEvent.REGION_IMPORTED: _("导入区域"),
+    AuditEvent.REGION_EXPORTED: _("导出区域"),
+    AuditEvent.REGION_UPDATED: _("修改区域"),
+    AuditEvent.PERSON_CREATED: _("登记人员"),
+    AuditEvent.PERSON_UPDATED: _("修改人员"),
+    AuditEvent.PERSON_VIEWED: _("查看人员"),
+    AuditEvent.PERSON_LISTED: _("浏览人员列表"),
+    AuditEvent.PERSON_REVEALED: _("查看完整信息"),
+    AuditEvent.PERSON_SEARCHED: _("查找人员"),
+    AuditEvent.HOUSE_CREATED: _("登记房屋"),
+    AuditEvent.HOUSE_VIEWED: _("查看房屋"),
+    AuditEvent.HOUSE_SEARCHED: _("查找房屋"),
+    AuditEvent.HOUSEHOLD_CREATED: _("登记家庭户"),
+    AuditEvent.LEGAL_PERSON_CREATED: _("登记法人"),
+    AuditEvent.LEGAL_PERSON_VIEWED: _("查看法人"),
+    AuditEvent.TAG_ADDED: _("添加标签"),
+    AuditEvent.TAG_REMOVED: _("移除标签"),
+    AuditEvent.REGISTRY_EXPORTED: _("导出登记数据"),
+    AuditEvent.MEMBERSHIP_GRANTED: _("授予角色"),
+    AuditEvent.MEMBERSHIP_REVOKED: _("撤销角色"),
+    AuditEvent.API_TOKEN_ISSUED: _("签发接口令牌"),
+    AuditEvent.API_TOKEN_REVOKED: _("吊销接口令牌"),
+    AuditEvent.CASE_OPENED: _("受理事件"),
+    AuditEvent.CASE_DISPATCHED: _("派遣事件"),
+    AuditEvent.CASE_ACCEPTED: _("签收事件"),
+    AuditEvent.CASE_RETURNED: _("退回事件"),
+    AuditEvent.CASE_ARBITRATED: _("裁定事件归属"),
+    AuditEvent.CASE_UPDATED: _("更新事件"),
+    AuditEvent.CASE_RESOLVED: _("办结事件"),
+    AuditEvent.CASE_CLOSED: _("结案"),
+    AuditEvent.CASE_RATED: _("评价事件"),
+    AuditEvent.CASE_REOPENED: _("重新办理事件"),
+    AuditEvent.CASE_MERGED: _("合并事件"),
+    AuditEvent.CASE_ESCALATED: _("上报事件"),
+    AuditEvent.CASE_SUPERVISED: _("督办事件"),
+    AuditEvent.CASE_RECLASSIFIED: _("重新分类事件"),
+    AuditEvent.CASE_VIEWED: _("查看事件"),
+    AuditEvent.CASE_FOLLOWED: _("关注事件"),
+    AuditEvent.CASES_IMPORTED: _("导入事件"),
+    AuditEvent.ROUTING_CHANGED: _("修改责任清单"),
+    AuditEvent.OPEN_DATA_PUBLISHED: _("发布开放数据"),
+    AuditEvent.DATASET_CREATED: _("新建数据目录"),
+    AuditEvent.DATASET_UPDATED: _("修改数据目录"),
+    AuditEvent.SHARE_REQUESTED: _("申请共享数据"),
+    AuditEvent.SHARE_COMPLIANCE_DECIDED: _("共享合规审核"),
+    AuditEvent.SHARE_PROVIDER_DECIDED: _("提供方审核"),
+    AuditEvent.SHARE_WITHDRAWN: _("撤回共享申请"),
+    AuditEvent.SHARE_ESCALATED: _("共享申请超期督办"),
+    AuditEvent.GRANT_KEY_ISSUED: _("签发共享密钥"),
+    AuditEvent.GRANT_REVOKED: _("撤销共享授权"),
+    AuditEvent.SHARED_DATA_ACCESSED: _("调用共享数据"),
+    AuditEvent.DATA_ERROR_REPORTED: _("报告数据错误"),
+    AuditEvent.DATA_ERROR_ANSWERED: _("答复数据错误"),
+    AuditEvent.DATA_ERROR_ESCALATED: _("数据错误超期督办"),
+    AuditEvent.WARNING_OPENED: _("发出预警"),
+    AuditEvent.WARNING_ACKNOWLEDGED: _("确认预警"),
+    AuditEvent.WARNING_CLOSED: _("关闭预警"),
+    AuditEvent.RISK_RULE_CHANGED: _("修改预警规则"),
+    AuditEvent.RISK_SUBSCRIBED: _("订阅预警"),
+    AuditEvent.KEYS_ROTATED: _("轮换密钥"),
+    AuditEvent.DEMO_LOADED: _("加载演示数据"),
+    AuditEvent.AUDIT_SEARCHED: _("查询审计日志"),
+    AuditEvent.AUDIT_PROOF_VIEWED: _("查看包含证明"),
+    AuditEvent.AUDIT_CHECKPOINT_EXPORTED: _("下载签名检查点"),
+}
+
+
+def label(code: int) -> str:
+    """The event's name for people (translated); an unknown code shows as itself."""
+    try:
+        return str(LABELS[AuditEvent(code)])
+    except (ValueError, KeyError):
+        return str(code)

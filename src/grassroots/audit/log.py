@@ -2,7 +2,8 @@
 
 An entry's leaf is the canonical JSON of what it records (index, time, actor, event, object, details,
 request id). Editing, deleting, inserting or reordering any past entry changes a leaf or the sequence of
-leaf indexes, so `verify` finds it, and the signed checkpoints tell which stretch of the log was touched.
+leaf indexes, so `verify` (audit/verify.py) finds it, and the signed checkpoints tell which stretch of the
+log was touched. Proofs are given against signed checkpoints.
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ import base64
 import datetime as dt
 import json
 import threading
-from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from grassroots.audit import checkpoint as notes
 from grassroots.audit.merkle import LeafTree, leaf_hash
 from grassroots.audit.models import AuditEntry, Checkpoint, LogHead
+from grassroots.core.errors import DomainError, ErrorCode
 
 
 def canonical(entry: AuditEntry) -> bytes:
@@ -37,6 +40,11 @@ def canonical(entry: AuditEntry) -> bytes:
         "request_id": entry.request_id,
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def entry_data(entry: AuditEntry) -> dict:
+    """The entry as its leaf records it."""
+    return json.loads(canonical(entry))
 
 
 def append(entry: AuditEntry) -> AuditEntry:
@@ -59,15 +67,21 @@ def append_many(entries: list[AuditEntry]) -> list[AuditEntry]:
     for offset, entry in enumerate(entries):
         entry.leaf_index = start + offset
         entry.leaf_hash = leaf_hash(canonical(entry)).hex()
-    # One executemany instead of bulk_create: the ORM's per-field preparation was two thirds of the cost.
+    insert_rows(AuditEntry, INSERT_COLUMNS, entries)
+    return entries
+
+
+def insert_rows(model: type[models.Model], names: tuple[str, ...], objects: list) -> None:
+    """One executemany instead of bulk_create: the ORM's per-field preparation was two thirds of the cost."""
+    if not objects:
+        return
     connection = transaction.get_connection()
-    fields = [AuditEntry._meta.get_field(name) for name in INSERT_COLUMNS]
-    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] for e in entries]
+    fields = [model._meta.get_field(name) for name in names]
+    rows = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-    return entries
 
 
 INSERT_COLUMNS = (
@@ -81,6 +95,7 @@ INSERT_COLUMNS = (
     "request_id",
     "leaf_index",
     "leaf_hash",
+    "region_path",
 )
 
 
@@ -89,9 +104,18 @@ _cache: dict[str, LeafTree] = {}  # a cache of the tree; `verify` never trusts i
 
 
 def tree() -> LeafTree:
-    """The Merkle tree of committed entries, extended from the database as the log grows."""
+    """The Merkle tree of committed entries, extended from the database as the log grows.
+
+    The cache is checked against the stored hash of its last leaf first, so a rolled-back transaction or a
+    restored database makes it reload rather than serve proofs for leaves that are not there.
+    """
     with _lock:
         cached = _cache.setdefault("tree", LeafTree())
+        if len(cached):
+            last = len(cached) - 1
+            stored = AuditEntry.objects.filter(leaf_index=last).values_list("leaf_hash", flat=True).first()
+            if stored != cached.levels[0][last].hex():
+                cached = _cache["tree"] = LeafTree()
         rows = AuditEntry.objects.filter(leaf_index__gte=len(cached)).order_by("leaf_index")
         for index, digest in rows.values_list("leaf_index", "leaf_hash").iterator(chunk_size=10_000):
             if index != len(cached):  # a gap: rows not yet committed, or damage; stop where it is contiguous
@@ -105,9 +129,30 @@ def reset_cache() -> None:
         _cache.clear()
 
 
+class LogError(DomainError):
+    """The log cannot answer as asked (not covered yet, or damaged): a clear message, never a 500."""
+
+    def __init__(self, message: str):
+        super().__init__(ErrorCode.CONFLICT, message)
+
+
+class SigningKeyMissing(DomainError):
+    """No Ed25519 key configured: checkpoints can be neither signed nor checked. A server setup problem."""
+
+    def __init__(self):
+        super().__init__(
+            ErrorCode.CONFLICT,
+            _("未配置审计签名密钥 GRASSROOTS_AUDIT_SIGNING_KEY，无法签发或核验检查点；请联系系统管理员"),
+        )
+
+    @property
+    def status(self) -> int:
+        return 503
+
+
 def signing_key() -> Ed25519PrivateKey:
     if not settings.AUDIT_SIGNING_KEY:
-        raise RuntimeError("GRASSROOTS_AUDIT_SIGNING_KEY is not set")
+        raise SigningKeyMissing()
     return Ed25519PrivateKey.from_private_bytes(base64.b64decode(settings.AUDIT_SIGNING_KEY))
 
 
@@ -115,86 +160,134 @@ def public_key() -> bytes:
     return notes.public_bytes(signing_key())
 
 
+def public_key_line() -> str:
+    key = base64.b64encode(public_key()).decode()
+    return f"# Ed25519 public key of {settings.AUDIT_KEY_NAME} (base64): {key}\n"
+
+
 @transaction.atomic
 def make_checkpoint() -> Checkpoint:
-    """Sign the current tree head. Idempotent for an unchanged log."""
+    """Sign the current tree head as the next numbered checkpoint. Idempotent for an unchanged log.
+
+    Holds the head's row lock, so no append is half-way; refuses to sign a log whose stored entries do not
+    reach the head (deleted or uncommitted rows), rather than certify a damaged log.
+    """
+    key = signing_key()
+    LogHead.objects.get_or_create(pk=1)
+    LogHead.objects.filter(pk=1).update(size=F("size"))  # takes the write lock (SQLite) or row lock
+    head = LogHead.objects.select_for_update().get(pk=1)
     current = tree()
     size = len(current)
-    existing = Checkpoint.objects.filter(size=size).first()
-    if existing:
-        return existing
+    if size != head.size:
+        raise LogError(
+            gettext(
+                "审计日志不完整：日志头记录 %(head)s 条，连续存储的只有 %(size)s 条；请运行 grassroots audit verify"
+            )
+            % {"head": head.size, "size": size}
+        )
+    latest = Checkpoint.objects.order_by("-seq").first()
+    if latest is not None and latest.size == size:
+        return latest
+    if latest is not None and latest.size > size:
+        raise LogError(
+            gettext("审计日志只有 %(size)s 条，少于检查点 #%(seq)s 的 %(cp)s 条；请运行 grassroots audit verify")
+            % {"size": size, "seq": latest.seq, "cp": latest.size}
+        )
     root = current.root(size)
-    note = notes.sign(settings.AUDIT_LOG_ORIGIN, size, root, name=settings.AUDIT_KEY_NAME, key=signing_key())
-    return Checkpoint.objects.create(size=size, root_hash=root.hex(), note=note)
+    note = notes.sign(settings.AUDIT_LOG_ORIGIN, size, root, name=settings.AUDIT_KEY_NAME, key=key)
+    LogHead.objects.filter(pk=1).update(checkpoints=F("checkpoints") + 1)
+    return Checkpoint.objects.create(seq=head.checkpoints + 1, size=size, root_hash=root.hex(), note=note)
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-seq").first()
+
+
+def _tree_for(checkpoint: Checkpoint) -> LeafTree:
+    """The tree, checked to still hold what `checkpoint` signed."""
+    current = tree()
+    if checkpoint.size > len(current):
+        raise LogError(
+            gettext(
+                "检查点 #%(seq)s 覆盖 %(cp)s 条，但日志只有 %(n)s 条连续记录（从 #%(n)s 起缺失）；"
+                "请运行 grassroots audit verify"
+            )
+            % {"seq": checkpoint.seq, "cp": checkpoint.size, "n": len(current)}
+        )
+    if current.root(checkpoint.size).hex() != checkpoint.root_hash:
+        raise LogError(
+            gettext("日志已与检查点 #%(seq)s 的根哈希不符；请运行 grassroots audit verify") % {"seq": checkpoint.seq}
+        )
+    return current
+
+
+def prove(entry: AuditEntry, checkpoint: Checkpoint) -> dict:
+    """Inclusion proof of `entry` against a signed checkpoint, with the checkpoint itself."""
+    if entry.leaf_index >= checkpoint.size:
+        raise LogError(
+            gettext(
+                "记录 #%(i)s 尚未被检查点 #%(seq)s（%(cp)s 条）覆盖；"
+                "请等待下一个检查点，或运行 grassroots audit checkpoint"
+            )
+            % {"i": entry.leaf_index, "seq": checkpoint.seq, "cp": checkpoint.size}
+        )
+    current = _tree_for(checkpoint)
+    return {
+        "leaf_index": entry.leaf_index,
+        "tree_size": checkpoint.size,
+        "leaf_hash": entry.leaf_hash,
+        "root_hash": checkpoint.root_hash,
+        "proof": [p.hex() for p in current.inclusion_proof(entry.leaf_index, checkpoint.size)],
+        "checkpoint": checkpoint.note,
+    }
+
+
+def prove_consistency(old: Checkpoint, new: Checkpoint) -> dict:
+    """Consistency proof that checkpoint `new` extends checkpoint `old`, with both checkpoints."""
+    if not 0 < old.size <= new.size:
+        raise LogError(gettext("检查点大小须满足 0 < 旧 ≤ 新：%(old)s → %(new)s") % {"old": old.size, "new": new.size})
+    _tree_for(old)
+    current = _tree_for(new)
+    return {
+        "old_size": old.size,
+        "new_size": new.size,
+        "old_root": old.root_hash,
+        "new_root": new.root_hash,
+        "proof": [p.hex() for p in current.consistency_proof(old.size, new.size)],
+        "old_checkpoint": old.note,
+        "new_checkpoint": new.note,
+    }
 
 
 def inclusion(entry: AuditEntry, size: int | None = None) -> dict:
+    """Inclusion proof against the current (unsigned) tree of `size` leaves; prefer `prove`."""
     current = tree()
     size = size or len(current)
-    proof = current.inclusion_proof(entry.leaf_index, size)
+    if not 0 <= entry.leaf_index < size <= len(current):
+        raise LogError(
+            gettext("记录 #%(i)s 不在大小为 %(size)s 的树中（现有 %(n)s 条）")
+            % {"i": entry.leaf_index, "size": size, "n": len(current)}
+        )
     return {
         "leaf_index": entry.leaf_index,
         "tree_size": size,
         "leaf_hash": entry.leaf_hash,
         "root_hash": current.root(size).hex(),
-        "proof": [p.hex() for p in proof],
+        "proof": [p.hex() for p in current.inclusion_proof(entry.leaf_index, size)],
     }
 
 
 def consistency(old_size: int, new_size: int) -> dict:
     current = tree()
-    proof = current.consistency_proof(old_size, new_size)
+    if not 0 < old_size <= new_size <= len(current):
+        raise LogError(
+            gettext("大小须满足 0 < 旧 ≤ 新 ≤ %(n)s：%(old)s → %(new)s")
+            % {"n": len(current), "old": old_size, "new": new_size}
+        )
     return {
         "old_size": old_size,
         "new_size": new_size,
         "old_root": current.root(old_size).hex(),
         "new_root": current.root(new_size).hex(),
-        "proof": [p.hex() for p in proof],
+        "proof": [p.hex() for p in current.consistency_proof(old_size, new_size)],
     }
-
-
-@dataclass
-class Report:
-    entries: int = 0
-    checkpoints: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def verify() -> Report:
-    """Recompute every leaf and every checkpointed root from the stored rows; check every signature."""
-    report = Report()
-    rebuilt = LeafTree()
-    expected = 0
-    rows = AuditEntry.objects.exclude(leaf_index=None).order_by("leaf_index").iterator(chunk_size=5000)
-    for entry in rows:
-        report.entries += 1
-        if entry.leaf_index != expected:
-            kind = "missing (deleted?)" if entry.leaf_index > expected else "duplicated (inserted?)"
-            report.problems.append(f"entry #{expected}: {kind}; next stored index is #{entry.leaf_index}")
-            expected = entry.leaf_index
-        digest = leaf_hash(canonical(entry))
-        if digest.hex() != entry.leaf_hash:
-            report.problems.append(f"entry #{entry.leaf_index} (id {entry.pk}): contents changed after it was logged")
-        rebuilt.append(bytes.fromhex(entry.leaf_hash) if len(entry.leaf_hash) == 64 else digest)
-        expected += 1
-    key = public_key()
-    previous = 0
-    for cp in Checkpoint.objects.order_by("size"):
-        report.checkpoints += 1
-        try:
-            signed = notes.verify(cp.note, name=settings.AUDIT_KEY_NAME, public_key=key)
-        except ValueError as exc:
-            report.problems.append(f"checkpoint {cp.size}: {exc}")
-            continue
-        if signed.size > len(rebuilt):
-            report.problems.append(f"checkpoint {cp.size}: the log has only {len(rebuilt)} entries (truncated)")
-        elif rebuilt.root(signed.size) != signed.root:
-            report.problems.append(
-                f"checkpoint {cp.size}: root differs — entries #{previous}..#{signed.size - 1} were altered"
-            )
-        previous = signed.size
-    return report

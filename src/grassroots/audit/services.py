@@ -6,8 +6,43 @@ from django.db import models, transaction
 
 from grassroots.audit import log
 from grassroots.audit.events import AuditEvent
-from grassroots.audit.models import AuditEntry
+from grassroots.audit.models import AuditEntry, AuditSubject
+from grassroots.audit.subjects import region_path_for, subjects_of
+from grassroots.core.request_id import current_request_id
 from grassroots.core.time import now
+
+
+def _entry(
+    *,
+    actor,
+    event: AuditEvent,
+    target: models.Model | None,
+    target_type: str,
+    target_id: object,
+    extra: dict | None,
+    request_id: str,
+) -> AuditEntry:
+    if target is not None:
+        target_type, target_id = target._meta.label_lower, target.pk
+    return AuditEntry(
+        at=now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=getattr(actor, "username", "") or str(actor or "system"),
+        event=int(event),
+        target_type=target_type,
+        target_id=str(target_id),
+        extra=extra or {},
+        request_id=(request_id or current_request_id())[:64],
+        region_path=region_path_for(target, actor),
+    )
+
+
+def _subjects(entries: list[AuditEntry]) -> list[AuditSubject]:
+    return [
+        AuditSubject(entry_id=e.leaf_index, kind=kind, object_id=object_id)
+        for e in entries
+        for kind, object_id in subjects_of(e.event, e.target_type, e.target_id, e.extra)
+    ]
 
 
 def record(
@@ -20,22 +55,23 @@ def record(
     extra: dict | None = None,
     request_id: str = "",
 ) -> AuditEntry:
-    """Append one entry. Call inside the service's transaction so the entry commits with the change."""
-    if target is not None:
-        target_type, target_id = target._meta.label_lower, target.pk
-    user = actor if getattr(actor, "pk", None) else None
-    entry = AuditEntry(
-        at=now(),
-        actor=user,
-        actor_label=getattr(actor, "username", "") or str(actor or "system"),
-        event=int(event),
+    """Append one entry. Call inside the service's transaction so the entry commits with the change.
+
+    The request id defaults to the one of the HTTP request being served (core/request_id.py).
+    """
+    entry = _entry(
+        actor=actor,
+        event=event,
+        target=target,
         target_type=target_type,
-        target_id=str(target_id),
-        extra=extra or {},
-        request_id=request_id[:64],
+        target_id=target_id,
+        extra=extra,
+        request_id=request_id,
     )
     with transaction.atomic():
-        return log.append(entry)
+        log.append(entry)
+        AuditSubject.objects.bulk_create(_subjects([entry]))
+    return entry
 
 
 def entries_for(target: models.Model):
@@ -45,19 +81,18 @@ def entries_for(target: models.Model):
 @transaction.atomic
 def record_many(rows: list[dict]) -> int:
     """Append many entries at once (imports, bulk jobs): each dict has record()'s keyword arguments."""
-    entries = []
-    for row in rows:
-        actor, target = row.get("actor"), row.get("target")
-        entries.append(
-            AuditEntry(
-                at=now(),
-                actor=actor if getattr(actor, "pk", None) else None,
-                actor_label=getattr(actor, "username", "") or str(actor or "system"),
-                event=int(row["event"]),
-                target_type=target._meta.label_lower if target is not None else row.get("target_type", ""),
-                target_id=str(target.pk if target is not None else row.get("target_id", "")),
-                extra=row.get("extra") or {},
-                request_id=row.get("request_id", "")[:64],
-            )
+    entries = [
+        _entry(
+            actor=row.get("actor"),
+            event=row["event"],
+            target=row.get("target"),
+            target_type=row.get("target_type", ""),
+            target_id=row.get("target_id", ""),
+            extra=row.get("extra"),
+            request_id=row.get("request_id", ""),
         )
-    return len(log.append_many(entries))
+        for row in rows
+    ]
+    log.append_many(entries)
+    log.insert_rows(AuditSubject, ("entry", "kind", "object_id"), _subjects(entries))
+    return len(entries)
