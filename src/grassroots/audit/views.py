@@ -1,91 +1,67 @@
-"""The auditors' page: search entries by person record, actor or time; prove inclusion; get checkpoints."""
+"""The auditors' page: search entries by person record, actor or time; prove inclusion; get checkpoints.
+
+Scoping and auditing of these reads live in audit/access.py; the views parse, call it and render.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_perm
-from grassroots.audit import log
-from grassroots.audit.events import AuditEvent
-from grassroots.audit.models import AuditEntry, Checkpoint
-from grassroots.core.errors import DomainError, ErrorCode, NotFound
-
-EVENT_NAMES = {int(e): e.name for e in AuditEvent}
-
-
-def _day(text: str, *, end: bool = False):
-    if not text:
-        return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD：{text}") from None
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time()))
+from grassroots.audit import access, log
+from grassroots.audit.events import label
+from grassroots.audit.models import Checkpoint
+from grassroots.core.errors import DomainError
 
 
 @login_required
-def search(request):
-    require_perm(request.user, Perm.AUDIT_LOG)
-    qs = AuditEntry.objects.exclude(leaf_index=None).order_by("-leaf_index")
-    person = request.GET.get("person", "").strip()
-    if person:
-        # The record itself, and lists or searches whose hits included it.
-        # Ids are stored as quoted strings in those lists, so the quoted form cannot match part of a number.
-        qs = qs.annotate(extra_text=Cast("extra", TextField())).filter(
-            Q(target_type="registry.person", target_id=person) | Q(extra_text__contains=f'"{person}"')
-        )
-    if actor := request.GET.get("actor", "").strip():
-        qs = qs.filter(actor_label=actor)
-    if since := _day(request.GET.get("since", "")):
-        qs = qs.filter(at__gte=since)
-    if until := _day(request.GET.get("until", ""), end=True):
-        qs = qs.filter(at__lt=until)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+def search(request: HttpRequest) -> HttpResponse:
+    filters = access.Filters.parse(request.GET)
+    page = access.search_entries(request.user, filters)
+    params = request.GET.copy()
+    params.pop("before", None)
     context = {
-        "page": page,
-        "events": EVENT_NAMES,
-        "checkpoint": Checkpoint.objects.first(),
-        "query": request.GET.urlencode(),
+        "rows": [(e, label(e.event)) for e in page.entries],
+        "next_before": page.next_before,
+        "query": params.urlencode(),
+        "checkpoint": log.latest_checkpoint(),
     }
     return render(request, "audit/search.html", context)
 
 
 @login_required
-def proof(request, leaf_index: int):
-    """Inclusion proof of one entry against the latest signed checkpoint that covers it."""
-    require_perm(request.user, Perm.AUDIT_LOG)
-    entry = AuditEntry.objects.filter(leaf_index=leaf_index).first()
-    checkpoint = Checkpoint.objects.filter(size__gt=leaf_index).order_by("-size").first()
-    if entry is None:
-        raise NotFound()
-    if checkpoint is None:
-        checkpoint = log.make_checkpoint()
-    body = {
-        **log.inclusion(entry, checkpoint.size),
-        "checkpoint": checkpoint.note,
-        "entry": json.loads(log.canonical(entry)),
-    }
+def proof(request: HttpRequest, leaf_index: int) -> JsonResponse:
+    """Inclusion proof of one entry against the latest signed checkpoint, as JSON (errors too)."""
+    try:
+        body = access.prove_entry_for(request.user, leaf_index)
+    except DomainError as error:
+        return JsonResponse(error.as_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 @login_required
-def checkpoint(request):
+def checkpoints(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.AUDIT_LOG)
-    cp = log.make_checkpoint()
-    key = log.base64.b64encode(log.public_key()).decode()
-    response = HttpResponse(
-        cp.note + f"# Ed25519 public key of {log.settings.AUDIT_KEY_NAME}: {key}\n",
-        content_type="text/plain; charset=utf-8",
-    )
+    page = Paginator(Checkpoint.objects.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    return render(request, "audit/checkpoints.html", {"page": page, "query": ""})
+
+
+def _download(cp: Checkpoint) -> HttpResponse:
+    response = HttpResponse(cp.note + log.public_key_line(), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-checkpoint-{cp.size}.txt"'
     return response
+
+
+@login_required
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    """Sign the current tree head (if it changed) and download it."""
+    return _download(access.checkpoint_for(request.user, None))
+
+
+@login_required
+def checkpoint_download(request: HttpRequest, size: int) -> HttpResponse:
+    return _download(access.checkpoint_for(request.user, size))

@@ -1,9 +1,14 @@
 """Subscriptions and delivery of warnings: in-app, e-mail, and webhooks signed with HMAC-SHA256.
 
+Besides personal subscriptions, a rule may name roles: their members holding scope over the warning's region
+are notified in-app and by e-mail, each person once however many ways they qualify.
+
 Webhook signature (documented in docs/risk.md): header ``X-Grassroots-Signature: t=<unix>,v1=<hex>`` where
-hex = HMAC-SHA256(secret, f"{t}.{body}"). Binding the timestamp stops replays; receivers should reject a
-``t`` older than five minutes. A failed delivery is retried with exponential backoff (1, 2, 4, 8 minutes)
-and given up after five attempts.
+hex = HMAC-SHA256(secret, f"{t}.{event}.{body}") and event is the ``X-Grassroots-Event`` header. Binding the
+timestamp stops replays, binding the event stops a body being replayed under another event; receivers reject
+a ``t`` more than five minutes away. A sender claims a delivery before posting it (row lock, then a
+"sending" status with a lease), so the on-commit task and the beat task never post the same one together. A
+failed delivery is retried with exponential backoff (1, 2, 4, 8 minutes) and given up after five attempts.
 """
 
 from __future__ import annotations
@@ -34,15 +39,30 @@ from grassroots.risk.models import Delivery, Domain, Subscription, Warning
 
 MAX_ATTEMPTS = 5
 TIMEOUT_SECONDS = 5
+# A claimed delivery whose sender died is taken up again after its lease: a minute more than posting the whole
+# batch could take at the timeout (receivers dedupe by delivery id should that ever happen).
+LEASE_MARGIN = dt.timedelta(minutes=1)
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def sign(secret: str, timestamp: int, event: str, body: bytes) -> str:
+    message = f"{timestamp}.{event}.".encode() + body
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
 
 
-def verify(secret: str, header: str, body: bytes, *, now: float | None = None, tolerance: int = 300) -> bool:
-    """What a receiver does: parse the header, check freshness, compare in constant time."""
+def verify(
+    secret: str, header: str, body: bytes, *, event: str, now: float | None = None, tolerance: int = 300
+) -> bool:
+    """What a receiver does: parse the header, check freshness, compare in constant time.
+
+    `event` is the X-Grassroots-Event header as received: it is part of the signed string.
+    """
     try:
         parts = dict(item.split("=", 1) for item in header.split(","))
         timestamp = int(parts["t"])
@@ -50,7 +70,8 @@ def verify(secret: str, header: str, body: bytes, *, now: float | None = None, t
         return False
     if abs((now or time.time()) - timestamp) > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), f"t={timestamp},v1={parts.get('v1', '')}")
+    expected = sign(secret, timestamp, event, body)
+    return hmac.compare_digest(expected.encode(), f"t={timestamp},v1={parts.get('v1', '')}".encode())
 
 
 @transaction.atomic
@@ -72,7 +93,7 @@ def subscribe(
     if min_level not in (1, 2, 3, 4):
         raise DomainError(ErrorCode.INVALID_INPUT, "最低级别须为 1–4 / min level 1–4")
     url = webhook_url.strip()
-    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname or len(url) > 200):
+    if url and (len(url) > 200 or not _is_http_url(url)):
         raise DomainError(ErrorCode.INVALID_INPUT, "Webhook 地址须为 http(s) URL / webhook must be an http(s) URL")
     if email and not actor.email:
         raise DomainError(ErrorCode.INVALID_INPUT, "您的账号没有电子邮箱 / your account has no e-mail address")
@@ -152,33 +173,54 @@ def deliver(warning: Warning, event: str) -> int:
 
 
 def attempt(item: Delivery) -> bool:
-    """POST one delivery. Records the outcome and schedules the retry; True when the receiver took it."""
+    """POST one claimed delivery. Records the outcome and schedules the retry; True when the receiver took it."""
     body = json.dumps({**item.payload, "delivery": item.pk}, ensure_ascii=False).encode()
+    url = item.subscription.webhook_url
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "grassroots-webhook/1",
         "X-Grassroots-Event": item.event,
         "X-Grassroots-Delivery": str(item.pk),
-        "X-Grassroots-Signature": sign(item.subscription.webhook_secret, int(time.time()), body),
+        "X-Grassroots-Signature": sign(item.subscription.webhook_secret, int(time.time()), item.event, body),
     }
-    request = urllib.request.Request(item.subscription.webhook_url, data=body, headers=headers, method="POST")
     item.attempts += 1
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) checked)
-            item.response_status = response.status
-        item.status, item.sent_at, item.last_error = "sent", timezone.now(), ""
-    except urllib.error.HTTPError as exc:
-        item.response_status, item.last_error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        item.last_error = str(getattr(exc, "reason", exc))[:300]
-    if item.status != "sent":
-        item.status = "failed" if item.attempts >= MAX_ATTEMPTS else "pending"
+    if not _is_http_url(url):  # stored before the check existed: never hand file: or ftp: to urlopen
+        item.attempts, item.last_error = MAX_ATTEMPTS, "not an http(s) URL"
+    else:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) only)
+                item.response_status = response.status
+            item.status, item.sent_at, item.last_error = SENT, timezone.now(), ""
+        except urllib.error.HTTPError as exc:
+            item.response_status, item.last_error = exc.code, f"HTTP {exc.code}"
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            item.last_error = str(getattr(exc, "reason", exc))[:300]
+    if item.status != SENT:
+        item.status = FAILED if item.attempts >= MAX_ATTEMPTS else PENDING
         item.next_attempt_at = timezone.now() + dt.timedelta(minutes=2 ** (item.attempts - 1))
     item.save()
-    return item.status == "sent"
+    return item.status == SENT
+
+
+def claim(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
+    """Take up to `limit` due deliveries for this sender: lock them (skipping rows another sender holds, on
+    PostgreSQL; SQLite's immediate transactions serialise instead), mark them sending with a lease, commit.
+    A delivery still "sending" after its lease (its sender died) is due again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = Delivery.objects.filter(status__in=[PENDING, SENDING], next_attempt_at__lte=now)
+        ids = list(
+            due.select_for_update(skip_locked=True).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+        )
+        lease = LEASE_MARGIN + dt.timedelta(seconds=TIMEOUT_SECONDS * len(ids))
+        Delivery.objects.filter(pk__in=ids).update(status=SENDING, next_attempt_at=now + lease)
+    return ids
 
 
 def send_pending(now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
-    due = Delivery.objects.filter(status="pending", next_attempt_at__lte=now or timezone.now())
-    results = [attempt(item) for item in due.select_related("subscription").order_by("next_attempt_at")[:limit]]
+    # The claim commits before any POST, so no database lock is held while waiting on a receiver.
+    ids = claim(now, limit)
+    items = Delivery.objects.filter(pk__in=ids).select_related("subscription").order_by("next_attempt_at", "pk")
+    results = [attempt(item) for item in items]
     return {"sent": sum(results), "failed": len(results) - sum(results)}
