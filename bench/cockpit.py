@@ -221,6 +221,9 @@ def main() -> None:
     start = time.perf_counter()
     risk = warning_rollup.refresh()
     print(f"risk rollup refresh: {time.perf_counter() - start:.2f} s ({risk['rows']:,} region × domain rows)")
+    if connection.vendor == "postgresql":  # planner statistics after the bulk loads, as autovacuum would gather
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(f"database: {connection.vendor}, cases: {Case.objects.count():,}")
     today = timezone.localdate()
     regions = {level: Region.objects.filter(level=level).order_by("code").first() for level in Level}
