@@ -1,4 +1,7 @@
-"""Forecasts of next weeks' cases per street and category, refreshed daily with a backtest of the method."""
+"""Forecasts of next weeks' cases per street and category, refreshed daily with a backtest of the method.
+
+A series whose fit fails is skipped and named in `figures["errors"]`; the other forecasts are still written.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.utils import timezone
 from grassroots.areas.models import Level, Region
 from grassroots.cockpit import queries
 from grassroots.risk.analytics.forecast import backtest_many, forecast
+from grassroots.risk.errors import FIT_ERRORS
 from grassroots.risk.models import ForecastPoint, ModelRun
 
 HORIZON = 4
@@ -30,19 +34,23 @@ def _trim(series):
     return series[nonzero[0] :] if len(nonzero) else series[-8:]
 
 
-def refresh(today: dt.date | None = None) -> dict[str, float]:
+def refresh(today: dt.date | None = None) -> dict:
     last_week = queries.last_complete_week(today)
     now = timezone.now()
-    points, per_category = [], []
+    points, per_category, errors = [], [], []
     regions = Region.objects.filter(level__in=[Level.DISTRICT, Level.STREET]).order_by("path")
     for region in regions:
         for category_id, series in _series_for(region, last_week):
             series = _trim(series)
             if len(series) < 8 or series.sum() == 0:
                 continue
+            try:
+                result = forecast(series, HORIZON)
+            except FIT_ERRORS as exc:
+                errors.append({"region": region.pk, "category": category_id, "error": str(exc) or type(exc).__name__})
+                continue
             if region.level == Level.STREET and category_id is not None:
                 per_category.append(series)
-            result = forecast(series, HORIZON)
             points += [
                 ForecastPoint(
                     region=region,
@@ -55,8 +63,11 @@ def refresh(today: dt.date | None = None) -> dict[str, float]:
                 )  # fmt: skip
                 for i in range(HORIZON)
             ]
-    figures = dataclasses.asdict(backtest_many(per_category, horizon=HORIZON, origins=ORIGINS))
-    figures["series"] = len(per_category)
+    try:
+        figures = dataclasses.asdict(backtest_many(per_category, horizon=HORIZON, origins=ORIGINS))
+    except FIT_ERRORS as exc:
+        figures = {"error": str(exc) or type(exc).__name__}
+    figures["series"], figures["errors"] = len(per_category), errors
     with transaction.atomic():
         ForecastPoint.objects.all().delete()
         ForecastPoint.objects.bulk_create(points, batch_size=2000)

@@ -1,4 +1,8 @@
-"""路径: which grid features go with more cases, fitted per district and street over the last year."""
+"""路径: which grid features go with more cases, fitted per district and street over the last year.
+
+A region whose fit fails (too few grids, a singular design, perfect separation, overflow) keeps its run with
+the error in `figures["error"]`, so one bad fit never stops the others.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.utils import timezone
 from grassroots.areas.models import Level, Region
 from grassroots.cockpit.models import DailyStat
 from grassroots.risk.analytics.drivers import fit_drivers
+from grassroots.risk.errors import FIT_ERRORS
 from grassroots.risk.features import FEATURES, grid_features
 from grassroots.risk.models import ModelRun
 
@@ -45,8 +50,8 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
                 units={name: unit for name, (_, unit) in FEATURES.items()},
             )
             figures["model"] = dataclasses.asdict(model)
-        except ValueError as exc:  # too few grids, no variation: say why instead of showing nothing
-            figures["error"] = str(exc)
+        except FIT_ERRORS as exc:  # too few grids, no variation, a failed fit: say why instead of showing nothing
+            figures["error"] = str(exc) or type(exc).__name__
         runs.append(ModelRun(kind=f"drivers:{region.pk}", computed_at=now, figures=figures))
     with transaction.atomic():
         ModelRun.objects.filter(kind__startswith="drivers:").delete()

@@ -1,3 +1,5 @@
+"""Celery tasks of the risk app; their beat entries are the risk-* rows of settings.CELERY_BEAT_SCHEDULE."""
+
 from celery import shared_task
 
 from grassroots.risk import baseline, delivery, scoring
@@ -25,9 +27,15 @@ def detect_trends() -> dict[str, int]:
     return trends.detect()
 
 
-@shared_task(name="grassroots.risk.tasks.refresh_forecasts")
-def refresh_forecasts() -> dict[str, float]:
-    from grassroots.risk import forecasting, paths
+@shared_task(name="grassroots.risk.tasks.refresh_drivers")
+def refresh_drivers() -> dict[str, int]:
+    from grassroots.risk import paths
 
-    paths.refresh()
+    return paths.refresh()
+
+
+@shared_task(name="grassroots.risk.tasks.refresh_forecasts")
+def refresh_forecasts() -> dict:
+    from grassroots.risk import forecasting
+
     return forecasting.refresh()

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import grants_with, has_perm, require_in_scope
@@ -15,6 +16,7 @@ from grassroots.areas.models import Region
 from grassroots.cases.models import Category
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.risk import baseline, delivery, paths, services
+from grassroots.risk.features import FEATURES
 from grassroots.risk.levels import COLOURS, Level
 from grassroots.risk.models import BaselineSnapshot, Disposition, Domain, Status, WarningRule
 
@@ -198,5 +200,12 @@ def baseline_page(request):
 def drivers(request):
     region = _scoped_region(request, Perm.VIEW_RISK)
     run = paths.latest(region)
-    context = {"region": region, "run": run, "figures": run.figures if run else None}
+    figures = run.figures if run else None
+    english = (get_language() or "").startswith("en")
+    labels = {name: names[1] if english else names[0] for name, (names, _unit) in FEATURES.items()}
+    rows = [
+        {**d, "label": labels.get(d.get("feature"), d.get("feature"))}
+        for d in ((figures or {}).get("model") or {}).get("drivers", [])
+    ]
+    context = {"region": region, "run": run, "figures": figures, "drivers": rows}
     return render(request, "risk/drivers.html", context)
