@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grassroots.areas.models import Region
 from grassroots.cases.models import OPEN_STATUSES, Case
@@ -89,12 +90,16 @@ def take_baseline(day: dt.date | None = None) -> int:
 
 
 def compare(current: dict, previous: dict | None) -> list[dict]:
-    """Rows of (label, now, before, change) for the page, flattening tags and case categories."""
+    """Rows of (label, now, before, change) for the page, flattening tags and case categories.
+
+    Row labels are translated for the reader; the keys inside a group (tag, category and level names) are the
+    snapshot's stored data and stay as they were taken.
+    """
     rows = []
-    labels = {"population": "人口", "households": "户数", "persons": "登记实有人口"}
+    labels = {"population": _("人口"), "households": _("户数"), "persons": _("登记实有人口")}
     for key, label in labels.items():
         rows.append(_row(label, current.get(key, 0), (previous or {}).get(key)))
-    for group, prefix in (("tags", "标签"), ("open_cases", "在办事件"), ("open_warnings", "未关闭预警")):
+    for group, prefix in (("tags", _("标签")), ("open_cases", _("在办事件")), ("open_warnings", _("未关闭预警"))):
         keys = sorted(set(current.get(group, {})) | set((previous or {}).get(group, {})))
         for key in keys:
             before = (previous or {}).get(group, {}).get(key, 0) if previous else None

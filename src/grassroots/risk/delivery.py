@@ -21,12 +21,14 @@ import secrets
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from grassroots.accounts.models import Membership
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import covers, require_in_scope
 from grassroots.areas.models import Region
@@ -150,12 +152,37 @@ def payload(warning: Warning, event: str) -> dict:
     }
 
 
-def deliver(warning: Warning, event: str) -> int:
+def by_roles(warning: Warning, roles) -> set:
+    """Active members of these roles whose membership covers the warning's region (and who may see it)."""
+    if not roles:
+        return set()
+    rows = Membership.objects.filter(role__in=list(roles)).select_related("user", "region")
+    return {
+        m.user
+        for m in rows
+        if warning.region_path.startswith(m.region.path)
+        and m.user.is_active
+        and covers(m.user, Perm.VIEW_RISK, warning.region_path)
+    }
+
+
+@dataclass(frozen=True)
+class Sent:
+    subscriptions: int  # subscriptions that matched
+    by_role: int  # people reached through the rule's roles who had no matching subscription
+
+
+def deliver(warning: Warning, event: str, *, roles=()) -> Sent:
     subscriptions = matching(warning)
+    role_users = by_roles(warning, roles)
     link = f"/risk/warnings/{warning.pk}/"
     message = f"【{NAMES_ZH[warning.level]}预警】{warning.summary}"
-    notify_users({s.user for s in subscriptions if s.in_app}, message, link, email=False)
-    mail_to = sorted({s.user.email for s in subscriptions if s.email and s.user.email})
+    # One in-app notice and one e-mail per person, however many subscriptions and roles reach them.
+    in_app = {s.user for s in subscriptions if s.in_app} | role_users
+    notify_users(in_app, message, link, email=False)
+    mail_to = sorted(
+        {s.user.email for s in subscriptions if s.email and s.user.email} | {u.email for u in role_users if u.email}
+    )
     if mail_to:
         transaction.on_commit(lambda: send_mail(message[:80], message, None, mail_to, fail_silently=True))
     body = payload(warning, event)
@@ -169,7 +196,8 @@ def deliver(warning: Warning, event: str) -> int:
         from grassroots.risk.tasks import send_pending_webhooks
 
         transaction.on_commit(send_pending_webhooks.delay)
-    return len(subscriptions)
+    subscribers = {s.user for s in subscriptions}
+    return Sent(subscriptions=len(subscriptions), by_role=len(role_users - subscribers))
 
 
 def attempt(item: Delivery) -> bool:

@@ -30,6 +30,9 @@ class WarningRule(models.Model):
     half_life_hours = models.FloatField(_("衰减半衰期（小时）"), default=24.0)
     dedupe_minutes = models.PositiveIntegerField(_("合并窗口（分钟）"), default=60)
     notify_level = models.PositiveSmallIntegerField(_("通知订阅者的级别"), choices=Level.choices, default=Level.BLUE)
+    # Roles (accounts.roles.Role values) whose members holding scope over the warning's region are notified
+    # at notify_level, besides the personal subscriptions: in-app, and by e-mail when they have an address.
+    notify_roles = models.JSONField(_("同时通知的角色"), default=list, blank=True)
     open_case_level = models.PositiveSmallIntegerField(_("自动立案的级别"), choices=Level.choices, default=Level.NONE)
     case_category = models.CharField(_("立案类别"), max_length=40, blank=True)
     plan_level = models.PositiveSmallIntegerField(_("提示启动预案的级别"), choices=Level.choices, default=Level.NONE)
@@ -117,12 +120,27 @@ class Warning(models.Model):
         return self.summary
 
 
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("开启")
+    ESCALATED = "escalated", _("升级")
+    EASED = "eased", _("降级")
+    LEVEL_CHANGED = "level_changed", _("分数衰减后级别变化")
+    NOTIFIED = "notified", _("已通知")
+    CASE_OPENED = "case_opened", _("已自动立案")
+    PLAN_PROPOSED = "plan_proposed", _("建议启动预案")
+    PLAN_ADOPTED = "plan_adopted", _("预案建议已采纳")
+    PLAN_DECLINED = "plan_declined", _("预案建议未采纳")
+    ACKNOWLEDGED = "acknowledged", _("已响应")
+    CLOSED = "closed", _("已关闭")
+
+
 class WarningEvent(models.Model):
-    """The lifecycle: opened, escalated, eased, case opened, plan proposed, notified, acknowledged, closed."""
+    """The lifecycle: opened, escalated, eased, level changed by decay, notified, case opened, plan proposed,
+    adopted or declined, acknowledged, closed."""
 
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     note = models.CharField(max_length=500, blank=True)
@@ -132,6 +150,45 @@ class WarningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id} {self.kind}"
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待决定")
+    ADOPTED = "adopted", _("已采纳")
+    DECLINED = "declined", _("未采纳")
+
+
+class PlanProposal(models.Model):
+    """A proposal to start an emergency plan (预案), made when a warning reaches its rule's plan level.
+
+    Street leaders in scope adopt or decline it; the emergency app, when it exists, takes adopted proposals
+    as incidents (docs/risk.md). At most one proposal of a warning is open at a time.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="proposals")
+    plan_name = models.CharField(_("应急预案"), max_length=120)
+    level = models.PositiveSmallIntegerField(_("提出时的级别"), choices=Level.choices)
+    proposed_at = models.DateTimeField(_("提出时间"))
+    status = models.CharField(_("状态"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        verbose_name = _("预案建议")
+        verbose_name_plural = _("预案建议")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warning"], condition=models.Q(status="proposed"), name="uniq_open_proposal_per_warning"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} {self.plan_name} {self.status}"
 
 
 class Signal(models.Model):
@@ -183,7 +240,8 @@ class Delivery(models.Model):
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=30)
     payload = models.JSONField()
-    status = models.CharField(max_length=10, default="pending")  # pending, sent, failed (gave up)
+    # pending, sending (claimed by one sender until next_attempt_at, the lease), sent, failed (gave up)
+    status = models.CharField(max_length=10, default="pending")
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -3,7 +3,8 @@
 A signal folds into its region × domain score (decayed since the last signal), the score maps to a level
 with hysteresis, and a level of blue or above opens or updates one warning per (domain, region, kind):
 signals of the same kind within the rule's window are counted on the open warning instead of raising a
-storm of new ones. Rising levels trigger the rule's actions: notify subscribers, open a case, propose a plan.
+storm of new ones. Rising levels trigger the rule's actions: notify subscribers and the rule's roles, open a
+case, propose a plan (risk/plans.py).
 """
 
 from __future__ import annotations
@@ -15,23 +16,26 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import require_in_scope, scoped
+from grassroots.accounts.roles import PERMISSIONS, Perm, Role
+from grassroots.accounts.scope import require_in_scope, require_perm, scoped
 from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.risk import delivery
+from grassroots.risk import delivery, plans
+from grassroots.risk.events import warning_event
 from grassroots.risk.levels import NAMES_ZH, POINTS, Level, decayed, level_for
+from grassroots.risk.links import MAX_LENGTH, is_safe_link
 from grassroots.risk.models import (
     Disposition,
     Domain,
+    EventKind,
     RiskScore,
     Signal,
     Status,
     Warning,
-    WarningEvent,
     WarningRule,
 )
 
@@ -39,6 +43,8 @@ MAX_EVIDENCE = 20
 DOMAIN_ZH = {"cases": "事件态势", "opinion": "舆情", "environment": "环境", "emergency": "应急", "finance": "金融"}
 DISPOSITION_ZH = {"handled": "已处置", "case": "已转事件办理", "false_alarm": "误报", "monitoring": "持续关注后解除"}
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# Roles a rule may notify: those that can see warnings in their area (a resident or a department cannot).
+NOTIFIABLE_ROLES = tuple(role for role in Role if Perm.VIEW_RISK in PERMISSIONS[role])
 
 
 @dataclass(frozen=True)
@@ -66,20 +72,21 @@ def _validated(domain, region, kind, value, severity, evidence, occurred_at) -> 
         raise DomainError(ErrorCode.INVALID_INPUT, "数值须为有限数 / value must be a finite number")
     if severity not in POINTS:
         raise DomainError(ErrorCode.INVALID_INPUT, "严重程度须为 1（蓝）–4（红） / severity must be 1–4")
-    links = [str(link)[:500] for link in evidence or ()]
+    links = list(evidence or ())
     if len(links) > MAX_EVIDENCE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"证据链接最多 {MAX_EVIDENCE} 条")
+    bad = [link for link in links if not is_safe_link(link)]
+    if bad:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            _("证据链接须为 http(s) 地址或以 / 开头的站内路径（不超过 %(n)d 个字符）：%(link)s")
+            % {"n": MAX_LENGTH, "link": str(bad[0])[:80]},
+        )
     now = timezone.now()
     at = occurred_at or now
     if at.tzinfo is None or at > now + FUTURE_TOLERANCE:
         raise DomainError(ErrorCode.INVALID_INPUT, "发生时间须带时区且不在将来 / occurred_at must be aware, not future")
     return links, at
-
-
-def _event(warning: Warning, kind: str, *, actor=None, note: str = "", at=None) -> None:
-    WarningEvent.objects.create(
-        warning=warning, at=at or timezone.now(), kind=kind, actor=actor, level=warning.level, note=note[:500]
-    )
 
 
 def _fold(score_row: RiskScore, rule: WarningRule, points: float, at: dt.datetime) -> None:
@@ -107,7 +114,7 @@ def raise_signal(
 ) -> Raised:
     links, at = _validated(domain, region, kind, value, severity, evidence, occurred_at)
     rule = rule_for(domain, kind)
-    score_row, _ = RiskScore.objects.select_for_update().get_or_create(
+    score_row, _created = RiskScore.objects.select_for_update().get_or_create(
         region=region, domain=domain, defaults={"region_path": region.path, "updated_at": at}
     )
     _fold(score_row, rule, POINTS[severity], at)
@@ -152,7 +159,7 @@ def _warn(rule: WarningRule, signal: Signal, score_row: RiskScore) -> Warning:
             first_at=signal.occurred_at,
             last_at=signal.occurred_at,
         )
-        _event(warning, "opened", at=signal.occurred_at)
+        warning_event(warning, EventKind.OPENED, at=signal.occurred_at)
         record(actor=None, event=AuditEvent.WARNING_OPENED, target=warning, extra={"level": level})
         previous = Level.NONE
     else:
@@ -163,7 +170,8 @@ def _warn(rule: WarningRule, signal: Signal, score_row: RiskScore) -> Warning:
         warning.score = score_row.score
         warning.save(update_fields=["count", "last_at", "level", "peak_level", "score"])
         if level != previous:
-            _event(warning, "escalated" if level > previous else "eased", at=signal.occurred_at)
+            kind = EventKind.ESCALATED if level > previous else EventKind.EASED
+            warning_event(warning, kind, at=signal.occurred_at)
     if level > previous:
         _act(rule, warning, previous)
     return warning
@@ -172,21 +180,20 @@ def _warn(rule: WarningRule, signal: Signal, score_row: RiskScore) -> Warning:
 def _act(rule: WarningRule, warning: Warning, previous: int) -> None:
     level = warning.level
     if rule.notify_level and level >= rule.notify_level:
-        sent = delivery.deliver(warning, "warning.opened" if previous == Level.NONE else "warning.escalated")
-        if sent:
-            _event(warning, "notified", note=f"{sent} 个订阅")
+        event = "warning.opened" if previous == Level.NONE else "warning.escalated"
+        sent = delivery.deliver(warning, event, roles=rule.notify_roles)
+        if sent.subscriptions or sent.by_role:
+            warning_event(warning, EventKind.NOTIFIED, note=f"订阅 {sent.subscriptions} 个，按角色 {sent.by_role} 人")
     if rule.open_case_level and level >= rule.open_case_level and not warning.case_id:
         _open_case(rule, warning)
-    if rule.plan_level and level >= rule.plan_level and not warning.plan_proposed:
-        warning.plan_proposed = rule.plan_name or "相关专项应急预案"
-        warning.save(update_fields=["plan_proposed"])
-        _event(warning, "plan_proposed", note=warning.plan_proposed)
+    plans.propose_plan(rule, warning)
 
 
 def _open_case(rule: WarningRule, warning: Warning) -> None:
     from grassroots.cases.intake import open_machine_case  # the cases app depends on nothing in risk
 
     region = warning.region
+    evidence = warning.signals.values_list("evidence", flat=True).first() or []
     case = open_machine_case(
         title=f"{NAMES_ZH[warning.level]}预警：{warning.kind}"[:80],
         description=f"{warning.summary}。系统根据预警规则自动立案。",
@@ -194,11 +201,11 @@ def _open_case(rule: WarningRule, warning: Warning) -> None:
         lng=region.center_lng,
         lat=region.center_lat,
         source=f"risk:{warning.pk}",
-        evidence_links=list(warning.signals.values_list("evidence", flat=True).first() or []),
+        evidence_links=[link for link in evidence if is_safe_link(link)],
     )
     warning.case_id, warning.case_number = case.pk, case.number
     warning.save(update_fields=["case_id", "case_number"])
-    _event(warning, "case_opened", note=case.number)
+    warning_event(warning, EventKind.CASE_OPENED, note=case.number)
 
 
 def warnings_for(actor):
@@ -220,7 +227,7 @@ def acknowledge_warning(actor, warning: Warning, *, note: str = "") -> Warning:
         raise DomainError(ErrorCode.CONFLICT, "只有待处置的预警可以响应 / only open warnings can be acknowledged")
     warning.status, warning.acknowledged_at, warning.acknowledged_by = Status.ACKNOWLEDGED, timezone.now(), actor
     warning.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-    _event(warning, "acknowledged", actor=actor, note=note)
+    warning_event(warning, EventKind.ACKNOWLEDGED, actor=actor, note=note)
     record(actor=actor, event=AuditEvent.WARNING_ACKNOWLEDGED, target=warning)
     return warning
 
@@ -231,6 +238,8 @@ def close_warning(actor, warning: Warning, *, disposition: str, note: str) -> Wa
     warning = Warning.objects.select_for_update().get(pk=warning.pk)
     if warning.status == Status.CLOSED:
         raise DomainError(ErrorCode.CONFLICT, "预警已关闭 / already closed")
+    if plans.open_proposal(warning) is not None:
+        raise DomainError(ErrorCode.CONFLICT, _("该预警有待决定的预案建议，请先由街道领导采纳或不采纳"))
     if disposition not in Disposition.values:
         raise DomainError(ErrorCode.INVALID_INPUT, "请选择处置结果 / choose a disposition")
     note = (note or "").strip()
@@ -239,21 +248,19 @@ def close_warning(actor, warning: Warning, *, disposition: str, note: str) -> Wa
     warning.status, warning.closed_at, warning.closed_by = Status.CLOSED, timezone.now(), actor
     warning.disposition, warning.disposition_note = disposition, note[:500]
     warning.save(update_fields=["status", "closed_at", "closed_by", "disposition", "disposition_note"])
-    _event(warning, "closed", actor=actor, note=f"{DISPOSITION_ZH[disposition]}：{note}")
+    warning_event(warning, EventKind.CLOSED, actor=actor, note=f"{DISPOSITION_ZH[disposition]}：{note}")
     record(actor=actor, event=AuditEvent.WARNING_CLOSED, target=warning, extra={"disposition": disposition})
     return warning
 
 
 RULE_FIELDS = (
     "blue", "yellow", "orange", "red", "hysteresis", "half_life_hours", "dedupe_minutes", "notify_level",
-    "open_case_level", "case_category", "plan_level", "plan_name",
+    "notify_roles", "open_case_level", "case_category", "plan_level", "plan_name",
 )  # fmt: skip
 
 
 @transaction.atomic
 def save_rule(actor, *, domain: str, kind: str = "", **values) -> WarningRule:
-    from grassroots.accounts.scope import require_perm
-
     require_perm(actor, Perm.MANAGE_RISK_RULES)
     if domain not in Domain.values:
         raise DomainError(ErrorCode.INVALID_INPUT, f"未知的领域 / unknown domain: {domain}")
@@ -270,6 +277,12 @@ def save_rule(actor, *, domain: str, kind: str = "", **values) -> WarningRule:
     levels = (rule.notify_level, rule.open_case_level, rule.plan_level)
     if any(level not in Level.values for level in levels):
         raise DomainError(ErrorCode.INVALID_INPUT, "级别须为 0–4 / levels are 0–4")
+    roles = rule.notify_roles
+    if not isinstance(roles, list | tuple) or any(role not in NOTIFIABLE_ROLES for role in roles):
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, _("通知的角色须为能查看预警的工作人员角色：%(roles)s") % {"roles": roles}
+        )
+    rule.notify_roles = [role.value for role in NOTIFIABLE_ROLES if role in roles]  # in the roles' order
     if rule.open_case_level:
         from grassroots.cases.models import Category
 

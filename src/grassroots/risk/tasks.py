@@ -11,7 +11,7 @@ def send_pending_webhooks() -> dict[str, int]:
 
 
 @shared_task(name="grassroots.risk.tasks.decay_scores")
-def decay_scores() -> int:
+def decay_scores() -> dict[str, int]:
     return scoring.decay_all()
 
 

@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import grants_with, has_perm, require_in_scope
+from grassroots.accounts.roles import Perm, Role
+from grassroots.accounts.scope import covers, grants, grants_with, has_perm, require_in_scope, require_perm
 from grassroots.areas.models import Region
 from grassroots.cases.models import Category
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.risk import baseline, delivery, paths, services
+from grassroots.risk import baseline, delivery, paths, plans, services
 from grassroots.risk.features import FEATURES
 from grassroots.risk.levels import COLOURS, Level
+from grassroots.risk.links import is_safe_link
 from grassroots.risk.models import BaselineSnapshot, Disposition, Domain, Status, WarningRule
 
 
@@ -25,14 +27,14 @@ def _int(value, default=None):
     try:
         return int(value) if value not in (None, "") else default
     except (TypeError, ValueError):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字：{value}") from None
+        raise DomainError(ErrorCode.INVALID_INPUT, _("不是有效的数字：%(value)s") % {"value": value}) from None
 
 
 def _float(value, name):
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{name} 应为数字") from None
+        raise DomainError(ErrorCode.INVALID_INPUT, _("%(name)s 应为数字") % {"name": name}) from None
 
 
 def _scoped_region(request, perm: Perm) -> Region:
@@ -54,8 +56,8 @@ def warnings(request):
     region_id = _int(request.GET.get("region"))
     if region_id:
         region = Region.objects.filter(pk=region_id).first()
-        if region is None:
-            raise NotFound()
+        if region is None or not covers(request.user, Perm.VIEW_RISK, region.path):
+            raise NotFound()  # missing and outside one's area look the same
         qs = qs.filter(region_path__startswith=region.path)
     for key in ("status", "domain"):
         if request.GET.get(key):
@@ -71,8 +73,22 @@ def warnings(request):
         "domains": Domain.choices,
         "levels": Level.choices[1:],
         "query": request.GET.urlencode(),
+        "can_read_rules": has_perm(request.user, Perm.HANDLE_WARNINGS),
     }
     return render(request, "risk/warnings.html", context)
+
+
+def _act_on_warning(request, item) -> None:
+    action, post = request.POST.get("action"), request.POST
+    if action == "acknowledge":
+        services.acknowledge_warning(request.user, item, note=post.get("note", ""))
+    elif action in ("adopt_plan", "decline_plan"):
+        proposal = plans.get_proposal_for(request.user, item, _int(post.get("proposal"), 0))
+        decide = plans.adopt_plan if action == "adopt_plan" else plans.decline_plan
+        decide(request.user, proposal, note=post.get("note", ""))
+        messages.success(request, _("已采纳预案建议") if action == "adopt_plan" else _("已记录不采纳及理由"))
+    else:
+        services.close_warning(request.user, item, disposition=post.get("disposition", ""), note=post.get("note", ""))
 
 
 @login_required
@@ -80,25 +96,26 @@ def warning(request, warning_id: int):
     item = services.get_warning_for(request.user, warning_id)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "acknowledge":
-                services.acknowledge_warning(request.user, item, note=request.POST.get("note", ""))
-            else:
-                services.close_warning(
-                    request.user,
-                    item,
-                    disposition=request.POST.get("disposition", ""),
-                    note=request.POST.get("note", ""),
-                )
+            _act_on_warning(request, item)
         except DomainError as error:
             if error.code == ErrorCode.NOT_FOUND:
                 raise
             messages.error(request, error.message)
         return redirect("risk:warning", item.pk)
+    signals = list(item.signals.all()[:20])
+    for s in signals:  # legacy evidence that is not http(s) or a site path is shown as text, never as a link
+        s.links = [(str(link), is_safe_link(link)) for link in s.evidence or ()]
+    rule = services.rule_for(item.domain, item.kind)
+    deciders = [g for g in grants(request.user) if g.role in plans.DECIDERS]
     context = {
         "item": item,
         "colour": COLOURS[item.level],
         "events": item.events.select_related("actor"),
-        "signals": item.signals.all()[:20],
+        "signals": signals,
+        "proposals": item.proposals.select_related("decided_by"),
+        "can_decide": any(g.covers(item.region_path) for g in deciders),
+        "rule": rule,
+        "notify_roles": [Role(r).label for r in rule.notify_roles if r in Role.values],
         "dispositions": Disposition.choices,
         "can_handle": has_perm(request.user, Perm.HANDLE_WARNINGS) and item.status != Status.CLOSED,
     }
@@ -107,6 +124,8 @@ def warning(request, warning_id: int):
 
 @login_required
 def rules(request):
+    # Staff who handle warnings may read the rules; only those with MANAGE_RISK_RULES change them.
+    require_perm(request.user, Perm.HANDLE_WARNINGS)
     if request.method == "POST":
         post = request.POST
         try:
@@ -118,18 +137,23 @@ def rules(request):
                 for name in ("dedupe_minutes", "notify_level", "open_case_level", "plan_level")
             }
             values |= {"case_category": post.get("case_category", ""), "plan_name": post.get("plan_name", "")[:120]}
+            values["notify_roles"] = post.getlist("notify_roles")
             services.save_rule(request.user, domain=post.get("domain", ""), kind=post.get("kind", "").strip(), **values)
-            messages.success(request, "规则已保存")
+            messages.success(request, _("规则已保存"))
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("risk:rules")
+    rule_rows = list(WarningRule.objects.all())
+    for rule in rule_rows:
+        rule.role_names = [Role(code).label for code in rule.notify_roles if code in Role.values]
     context = {
-        "rules": WarningRule.objects.all(),
+        "rules": rule_rows,
         "domains": Domain.choices,
         "levels": Level.choices,
         "categories": Category.objects.filter(parent__isnull=False, is_active=True).order_by("code"),
         "can_edit": has_perm(request.user, Perm.MANAGE_RISK_RULES),
         "defaults": WarningRule(),
+        "roles": [(role.value, role.label) for role in services.NOTIFIABLE_ROLES],
     }
     return render(request, "risk/rules.html", context)
 
@@ -144,8 +168,8 @@ def subscriptions(request):
             else:
                 region = Region.objects.filter(pk=_int(request.POST.get("region"))).first()
                 if region is None:
-                    raise DomainError(ErrorCode.INVALID_INPUT, "请选择区域")
-                _, secret = delivery.subscribe(
+                    raise DomainError(ErrorCode.INVALID_INPUT, _("请选择区域"))
+                _subscription, secret = delivery.subscribe(
                     request.user,
                     region=region,
                     domains=request.POST.getlist("domains"),
@@ -154,7 +178,7 @@ def subscriptions(request):
                     email=request.POST.get("email") == "1",
                     webhook_url=request.POST.get("webhook_url", ""),
                 )
-                messages.success(request, "订阅已保存")
+                messages.success(request, _("订阅已保存"))
         except DomainError as error:
             messages.error(request, error.message)
         if not secret:
@@ -182,7 +206,7 @@ def baseline_page(request):
         try:
             chosen = dt.date.fromisoformat(request.GET["date"])
         except ValueError:
-            raise DomainError(ErrorCode.INVALID_INPUT, "日期格式应为 YYYY-MM-DD") from None
+            raise DomainError(ErrorCode.INVALID_INPUT, _("日期格式应为 YYYY-MM-DD")) from None
     current = snapshots.filter(taken_on=chosen).first() if chosen else snapshots.first()
     previous = snapshots.filter(taken_on__lt=current.taken_on).first() if current else None
     context = {

@@ -138,3 +138,67 @@ def test_subscribers_in_scope_are_notified_at_their_level(cast):
     signal(cast.G1, severity=2)  # escalates to orange (1 + 3 = 4 → yellow) and notifies both
     assert Notification.objects.filter(user=cast.worker_c1, link__startswith="/risk/warnings/").count() == 1
     assert not Notification.objects.filter(user=cast.outsider).exists()
+
+
+def test_only_http_links_and_site_paths_are_accepted_as_evidence(cast):
+    base = {"domain": "environment", "region": cast.G1, "kind": "AQI", "value": 1.0, "severity": 1}
+    for link in (
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox",
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "ftp://example.org/file",
+        "https://",
+        "relative/path",
+        "/a b",
+        "/" + "x" * 500,
+        17,
+    ):
+        with pytest.raises(DomainError) as error:
+            services.raise_signal(**base, evidence=[link])
+        assert error.value.code == ErrorCode.INVALID_INPUT, link
+    assert not Warning.objects.exists() and not RiskScore.objects.exists()
+    fine = ["https://example.org/readings?id=7", "http://10.0.0.5/x", "/environment/stations/7/"]
+    assert services.raise_signal(**base, evidence=fine).signal.evidence == fine
+
+
+def test_rules_name_roles_to_notify_and_refuse_others(cast):
+    for roles in (["resident"], ["department"], ["data_officer"], ["chief"], "street_leader", [1]):
+        with pytest.raises(DomainError) as error:
+            services.save_rule(cast.admin, domain="environment", notify_roles=roles)
+        assert error.value.code == ErrorCode.INVALID_INPUT, roles
+    with pytest.raises(PermissionDenied):
+        services.save_rule(cast.leader_s1, domain="environment", notify_roles=["street_leader"])
+    rule = services.save_rule(
+        cast.admin, domain="environment", notify_roles=["street_leader", "community_staff", "street_leader"]
+    )
+    assert rule.notify_roles == ["street_leader", "community_staff"]  # once each, in the roles' order
+
+
+def test_the_rules_roles_in_scope_are_notified_once_beside_subscribers(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    services.save_rule(
+        cast.admin, domain="environment", notify_level=Level.YELLOW, notify_roles=["street_leader", "community_staff"]
+    )
+    for user, address in ((cast.leader_s1, "leader@example.org"), (cast.outsider, "outsider@example.org")):
+        user.email = address
+        user.save()
+    delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], email=True)  # also in a notified role
+    with django_capture_on_commit_callbacks(execute=True):
+        warning = signal(cast.G1, severity=2).warning  # yellow in 一社区
+    notified = sorted(Notification.objects.values_list("user__username", flat=True))
+    # The community staff of C3 (outsider) and the street staff hold no scope or no named role here.
+    assert notified == ["leader_s1", "worker_c1"]
+    assert [m.to for m in mailoutbox] == [["leader@example.org"]]  # one mail, though subscribed and in a role
+    (event,) = warning.events.filter(kind="notified")
+    assert event.note == "订阅 1 个，按角色 1 人"
+
+
+def test_a_blue_warning_below_the_rules_level_notifies_no_role(cast):
+    services.save_rule(cast.admin, domain="environment", notify_level=Level.YELLOW, notify_roles=["street_leader"])
+    warning = signal(cast.G1, severity=1).warning
+    assert warning.level == Level.BLUE and not Notification.objects.exists()
+    assert not warning.events.filter(kind="notified").exists()
