@@ -1,13 +1,14 @@
-"""Warnings API: list (scoped), acknowledge, close with a disposition."""
+"""Risk API: raise a signal from another system; warnings: list (scoped), acknowledge, close."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
+from grassroots.core import idempotency
 from grassroots.risk import services
 from grassroots.risk.models import Warning
-from grassroots.risk.schemas import CloseIn, NoteIn, WarningOut
+from grassroots.risk.schemas import CloseIn, NoteIn, SignalIn, SignalOut, WarningOut
 
 router = Router(tags=["risk"])
 
@@ -41,3 +42,22 @@ def acknowledge(request: HttpRequest, warning_id: int, payload: NoteIn):
 def close(request: HttpRequest, warning_id: int, payload: CloseIn):
     warning = services.get_warning_for(request.auth, warning_id)
     return _out(services.close_warning(request.auth, warning, disposition=payload.disposition, note=payload.note))
+
+
+@router.post("/signals", response={201: SignalOut})
+def raise_signal(request: HttpRequest, payload: SignalIn):
+    """Raise a signal (DESIGN.md §5) as the token's user, who must handle warnings in the region."""
+
+    def produce():
+        raised = services.submit_signal(request.auth, **payload.dict(exclude={"idempotency_key"}))
+        signal = raised.signal
+        body = {
+            "id": str(signal.pk), "domain": signal.domain, "kind": signal.kind, "region_code": signal.region.code,
+            "value": signal.value, "severity": signal.severity, "occurred_at": signal.occurred_at,
+            "level": raised.level, "score": raised.score,
+            "warning_id": str(raised.warning.pk) if raised.warning else None,
+        }  # fmt: skip
+        return 201, SignalOut(**body).model_dump(mode="json")
+
+    key = idempotency.key_from(request, payload.idempotency_key)
+    return Status(*idempotency.run_once(request, endpoint="risk.signals", key=key, produce=produce))

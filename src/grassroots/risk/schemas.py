@@ -29,3 +29,28 @@ class CloseIn(Schema):
 
 class NoteIn(Schema):
     note: str = Field("", max_length=500)
+
+
+class SignalIn(Schema):
+    domain: str = Field(..., description="cases, opinion, environment, emergency or finance")
+    region_id: int = Field(..., description="区域编号，须在调用账号的管辖范围内")
+    kind: str = Field(..., max_length=60)
+    value: float
+    severity: int = Field(..., ge=1, le=4, description="1 蓝 · 2 黄 · 3 橙 · 4 红")
+    evidence: list[str] = Field(default_factory=list, max_length=20, description="http(s) 地址或以 / 开头的站内路径")
+    occurred_at: dt.datetime | None = Field(None, description="带时区；缺省为收到的时间")
+    source: str = Field("", max_length=80)
+    idempotency_key: str | None = Field(None, max_length=80)
+
+
+class SignalOut(Schema):
+    id: str
+    domain: str
+    kind: str
+    region_code: str
+    value: float
+    severity: int
+    occurred_at: dt.datetime
+    level: int
+    score: float
+    warning_id: str | None

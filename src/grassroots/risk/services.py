@@ -25,7 +25,7 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.risk import delivery, plans
-from grassroots.risk.events import warning_event
+from grassroots.risk.events import RiskAudit, warning_event
 from grassroots.risk.levels import NAMES_ZH, POINTS, Level, decayed, level_for
 from grassroots.risk.links import MAX_LENGTH, is_safe_link
 from grassroots.risk.models import (
@@ -129,6 +129,36 @@ def raise_signal(
         signal.warning = warning
         signal.save(update_fields=["warning"])
     return Raised(signal, warning, score_row.level, score_row.score)
+
+
+@transaction.atomic
+def submit_signal(
+    actor,
+    *,
+    region_id: int,
+    domain: str,
+    kind: str,
+    value: float,
+    severity: int,
+    evidence: Sequence[str] = (),
+    occurred_at: dt.datetime | None = None,
+    source: str = "",
+) -> Raised:
+    """raise_signal for another system over the API: its account must handle warnings in the region."""
+    require_perm(actor, Perm.HANDLE_WARNINGS)
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        raise NotFound()
+    require_in_scope(actor, Perm.HANDLE_WARNINGS, region.path)
+    origin = f"api:{actor.username}" + (f":{source}" if source else "")
+    raised = raise_signal(
+        domain=domain, region=region, kind=kind, value=value, severity=severity, evidence=evidence,
+        occurred_at=occurred_at, source=origin,
+    )  # fmt: skip
+    extra = {"domain": domain, "kind": kind, "region": region.code, "severity": severity}
+    extra["warning"] = str(raised.warning.pk) if raised.warning else None
+    record(actor=actor, event=RiskAudit.SIGNAL_SUBMITTED, target=raised.signal, extra=extra)
+    return raised
 
 
 def _warn(rule: WarningRule, signal: Signal, score_row: RiskScore) -> Warning:
