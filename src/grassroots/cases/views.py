@@ -23,7 +23,7 @@ from grassroots.cases.handling import UNFIXED_REASONS
 from grassroots.cases.models import Channel, Notification, Status
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.core.errors import DomainError, ErrorCode
-from grassroots.core.time import now
+from grassroots.core.time import now, parse_day
 
 
 def _int(value):
@@ -44,13 +44,6 @@ DATE_KEYS = {
 }
 
 
-def _date(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD：{value}") from None
-
-
 @login_required
 def workbench(request):
     region_id = _int(request.GET.get("region"))
@@ -63,8 +56,8 @@ def workbench(request):
         region=get_region_for(request.user, region_id) if region_id else None,
         overdue=request.GET.get("overdue") == "1",
         mine=mine,
-        received=(_date(request.GET.get("received_from")), _date(request.GET.get("received_to"))),
-        closed=(_date(request.GET.get("closed_from")), _date(request.GET.get("closed_to"))),
+        received=(parse_day(request.GET.get("received_from")), parse_day(request.GET.get("received_to"))),
+        closed=(parse_day(request.GET.get("closed_from")), parse_day(request.GET.get("closed_to"))),
         outcome=request.GET.get("outcome", ""),
         on_time={"1": True, "0": False}.get(request.GET.get("on_time", "")),
         rated=request.GET.get("rated") == "1",

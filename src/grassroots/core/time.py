@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from grassroots.core.errors import DomainError, ErrorCode
+
 
 def now() -> dt.datetime:
     return timezone.now()
@@ -32,3 +34,11 @@ def within_days(qs, field: str, first: dt.date | None, last: dt.date | None):
     if last:
         qs = qs.filter(**{f"{field}__lt": day_start(last + dt.timedelta(days=1))})
     return qs
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    """A YYYY-MM-DD query parameter, or None when absent; anything else is a clear input error."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD：{value}") from None

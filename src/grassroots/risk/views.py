@@ -16,6 +16,7 @@ from grassroots.accounts.scope import covers, grants, grants_with, has_perm, req
 from grassroots.areas.models import Region
 from grassroots.cases.models import Category
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.time import parse_day, within_days
 from grassroots.risk import baseline, delivery, paths, plans, services
 from grassroots.risk.features import FEATURES
 from grassroots.risk.levels import COLOURS, Level
@@ -59,9 +60,15 @@ def warnings(request):
         if region is None or not covers(request.user, Perm.VIEW_RISK, region.path):
             raise NotFound()  # missing and outside one's area look the same
         qs = qs.filter(region_path__startswith=region.path)
-    for key in ("status", "domain"):
-        if request.GET.get(key):
-            qs = qs.filter(**{key: request.GET[key]})
+    status = request.GET.get("status")
+    if status == "active":  # what the cockpit counts as open: not yet closed, acknowledged or not
+        qs = qs.exclude(status=Status.CLOSED)
+    elif status:
+        qs = qs.filter(status=status)
+    if request.GET.get("domain"):
+        qs = qs.filter(domain=request.GET["domain"])
+    first = (parse_day(request.GET.get("first_from")), parse_day(request.GET.get("first_to")))
+    qs = within_days(qs, "first_at", *first)
     if request.GET.get("level"):
         qs = qs.filter(level__gte=_int(request.GET["level"]))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -69,7 +76,7 @@ def warnings(request):
         warning.level_colour = COLOURS[warning.level]
     context = {
         "page": page,
-        "statuses": Status.choices,
+        "statuses": [("active", _("未关闭")), *Status.choices],
         "domains": Domain.choices,
         "levels": Level.choices[1:],
         "query": request.GET.urlencode(),

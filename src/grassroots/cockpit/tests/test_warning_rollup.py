@@ -83,3 +83,26 @@ def test_the_map_colours_children_by_their_highest_level(warned, client):
     top = stat(c.C1, "environment")[1]
     row = re.search(rf'<tr data-region="{c.C1.pk}">.*?</tr>', html, re.S).group(0)
     assert COLOURS[top] in row and f'data-testid="child-level-{c.C1.pk}"' in row
+
+
+def warning_count(client, link):
+    listing = client.get(link.replace("&amp;", "&")).content.decode()
+    return int(re.search(r'data-testid="warning-count">(\d+)<', listing).group(1))
+
+
+def test_risk_numbers_match_the_warning_lists_behind_them(warned, client):
+    c = warned
+    old = timezone.now() - dt.timedelta(days=40)  # outside the 30-day window, still open
+    services.raise_signal(domain="environment", region=c.G2, kind="异味", value=3, severity=1, occurred_at=old)
+    services.close_warning(c.staff_s1, Warning.objects.get(region=c.G1), disposition="handled", note="已督促企业整改")
+    warning_rollup.refresh()
+    login(client, c.leader_s1)
+    kpis = panel(client, "kpis", c.S1)
+    link = re.search(r'href="([^"]+)" data-testid="tile-warnings_handled"', kpis).group(1)
+    detail = re.search(r'data-testid="tile-warnings_handled".*?class="detail">(\d+)/(\d+)<', kpis, re.S).groups()
+    assert detail == ("1", "2") and warning_count(client, link) == 2
+    domains = panel(client, "domains", c.S1)
+    link = re.search(r'<a class="domain" href="([^"]+)" target="_top" data-testid="domain-environment">', domains)
+    shown = re.search(r'data-testid="domain-environment">.*?data-testid="open">(\d+)<', domains, re.S).group(1)
+    assert shown == "2" and warning_count(client, link.group(1)) == 2  # G3's and the old one in G2
+    assert client.get("/risk/warnings/", {"first_from": "yesterday"}).status_code == 400
