@@ -1,7 +1,8 @@
-"""Sharing API: the DCAT catalogue, the request workflow, grant keys, error reports, and the data itself.
+"""Sharing API: the DCAT catalogue, the request workflow, grants and their use, error reports, open-data
+releases, and the data itself.
 
 `GET /api/v1/sharing/data` authenticates with the grant key in the `X-Share-Key` header, not a user token:
-a key belongs to a department's grant and carries exactly what was granted.
+a key belongs to a department's grant and carries exactly what was granted. `GET /releases` is public.
 """
 
 from __future__ import annotations
@@ -9,21 +10,25 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from grassroots.core import idempotency
 from grassroots.core.errors import NotFound
-from grassroots.sharing import feedback, grants, workflow
-from grassroots.sharing.catalogue import dcat_catalogue
-from grassroots.sharing.models import DataErrorReport, ShareRequest
+from grassroots.sharing import feedback, grants, reading, workflow
+from grassroots.sharing.dcat import MEDIA_TYPES, dcat_catalogue
+from grassroots.sharing.models import DataErrorReport, OpenRelease, ShareGrant, ShareRequest
 from grassroots.sharing.schemas import (
     DecisionIn,
     ErrorAnswerIn,
     ErrorReportIn,
+    ErrorReportListOut,
     ErrorReportOut,
+    GrantOut,
     KeyOut,
+    ReleaseOut,
     RevokeIn,
     ShareRequestIn,
     ShareRequestOut,
@@ -55,6 +60,65 @@ def request_out(request: ShareRequest) -> dict:
         "grant_id": str(grant.pk) if grant else None,
         "steps": list(request.steps.all()),
     }
+
+
+def grant_out(grant: ShareGrant) -> dict:
+    kinds = {f.name: f.pii_kind for f in grant.dataset.fields.all()}
+    return {
+        "id": str(grant.pk),
+        "request_id": str(grant.request_id),
+        "dataset": grant.dataset.title,
+        "dataset_code": grant.dataset.code,
+        "provider": grant.dataset.department.name,
+        "consumer": grant.consumer.name,
+        "fields": grant.fields,
+        "masked": {name: str(pattern) for name, (_, pattern) in reading.plan_for(grant.fields, kinds).items()},
+        "region_path": grant.region_path,
+        "period_start": grant.period_start,
+        "period_end": grant.period_end,
+        "state": grants.grant_state(grant),
+        "starts_at": grant.starts_at,
+        "expires_at": grant.expires_at,
+        "rate_per_minute": grant.rate_per_minute,
+        "key_prefix": grant.key_prefix,
+        "use_count": grant.use_count,
+        "uses": grant.recent_uses,
+    }
+
+
+def report_out(report: DataErrorReport) -> dict:
+    return {
+        **{f: getattr(report, f) for f in ("id", "record_ref", "description", "due_at", "answer", "corrected")},
+        "answered_at": report.answered_at,
+        "grant_id": str(report.grant_id),
+        "dataset": report.grant.dataset.title,
+        "consumer": report.grant.consumer.name,
+        "created_at": report.created_at,
+        "overdue": report.answered_at is None and report.due_at < timezone.now(),
+        "escalated_at": report.escalated_at,
+    }
+
+
+def release_out(release: OpenRelease) -> dict:
+    return {
+        **{f: getattr(release, f) for f in ("id", "kind", "period", "threshold", "published_at", "cells")},
+        "title": release.display_title,
+        "rows": release.row_labels,
+        "columns": release.display_columns,
+        "row_totals": release.row_totals,
+        "column_totals": release.column_totals,
+        "grand_total": release.grand_total,
+        "downloads": {fmt: reverse("open:download", args=[release.pk, fmt]) for fmt in MEDIA_TYPES},
+    }
+
+
+class Page(Schema):
+    offset: int = Field(0, ge=0, le=100_000)
+    limit: int = Field(50, ge=1, le=200)
+
+
+class GrantPage(Page):
+    uses: int = Field(20, ge=0, le=100)  # how many of each grant's latest calls
 
 
 @router.get("/catalogue", url_name="sharing_catalogue")
@@ -128,6 +192,28 @@ def answer_error(request: HttpRequest, report_id: int, payload: ErrorAnswerIn):
     if report is None:
         raise NotFound()
     return feedback.answer_data_error(request.user, report, **payload.dict())
+
+
+@router.get("/grants", response=list[GrantOut])
+def list_grants(request: HttpRequest, page: Query[GrantPage]):
+    """Grants of my departments (as consumer or provider, or under my review), each with its last calls."""
+    qs = grants.grant_list(request.user, uses=page.uses)
+    return [grant_out(g) for g in qs[page.offset : page.offset + page.limit]]
+
+
+@router.get("/errors", response=list[ErrorReportListOut])
+def list_errors(request: HttpRequest, page: Query[Page], open: bool = False):
+    """Data-error reports on the grants I may see; `open=true` for those still unanswered."""
+    qs = grants.reports_for(request.user)
+    if open:
+        qs = qs.filter(answered_at=None)
+    return [report_out(r) for r in qs[page.offset : page.offset + page.limit]]
+
+
+@router.get("/releases", auth=None, response=list[ReleaseOut], url_name="sharing_releases")
+def list_releases(request: HttpRequest, page: Query[Page]):
+    """Published open-data releases, newest first, as published (suppressed): no login needed."""
+    return [release_out(r) for r in OpenRelease.objects.all()[page.offset : page.offset + page.limit]]
 
 
 @router.get("/data", auth=ShareKeyAuth(), url_name="sharing_data")

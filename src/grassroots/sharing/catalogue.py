@@ -11,8 +11,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
 from grassroots.accounts.roles import STAFF_ROLES, Perm
@@ -22,12 +24,22 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.core.tables import read_table
-from grassroots.sharing.models import Dataset, DatasetField, Frequency, Resource, Sensitivity, SharingClass
+from grassroots.sharing.models import (
+    Dataset,
+    DatasetField,
+    Frequency,
+    Resource,
+    ResourceRow,
+    Sensitivity,
+    SharingClass,
+)
 from grassroots.sharing.sources import SOURCES
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILE_ROWS = 50_000
 PII_KINDS = ("", "name", "phone", "id_number")
+PII_LABELS = {"": "—", "name": _("姓名"), "phone": _("电话号码"), "id_number": _("身份证号")}
+MAX_NAME = 60  # DatasetField.name/label and Resource.region_column/date_column
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,59}")
 
 
@@ -44,6 +56,22 @@ def require_department(actor, perm: Perm, department_id: int) -> Department:
         if department.pk == department_id:
             return department
     raise PermissionDenied("您不能代表该部门操作 / you do not act for this department")
+
+
+def ungraded_fields(dataset: Dataset) -> list[str]:
+    return list(dataset.fields.filter(graded_at=None).order_by("position").values_list("name", flat=True))
+
+
+def require_graded(dataset: Dataset) -> None:
+    """A dataset flows only once every field has a level and, for personal data, a kind (masking uses them)."""
+    names = ungraded_fields(dataset)
+    if names:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"数据资源还有字段未分级，请提供部门先完成分级：{'、'.join(names)} / "
+            f"grade every field first; ungraded: {', '.join(names)}",
+            details={"ungraded": names},
+        )
 
 
 def visible_datasets(actor):
@@ -115,30 +143,60 @@ def create_dataset_from_source(actor, *, department_id: int, spec: DatasetSpec, 
         raise DomainError(ErrorCode.INVALID_INPUT, f"未知的数据源 / unknown source: {source}")
     _check_spec(spec)
     dataset = _new_dataset(actor, department, spec)
-    DatasetField.objects.bulk_create(
-        DatasetField(
-            dataset=dataset, name=f.name, label=f.label, sensitivity=f.sensitivity, pii_kind=f.pii_kind, position=i
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):  # stored labels are in the site's language
+        DatasetField.objects.bulk_create(
+            DatasetField(
+                dataset=dataset,
+                name=f.name,
+                label=str(f.label),
+                sensitivity=f.sensitivity,
+                pii_kind=f.pii_kind,
+                position=i,
+                graded_at=now,  # graded by the source's declaration
+            )
+            for i, f in enumerate(live.fields)
         )
-        for i, f in enumerate(live.fields)
-    )
-    Resource.objects.create(dataset=dataset, kind=Resource.LIVE, title=live.label, source=source)
+        Resource.objects.create(dataset=dataset, kind=Resource.LIVE, title=str(live.label), source=source)
     record(actor=actor, event=AuditEvent.DATASET_CREATED, target=dataset, extra={"source": source})
     return dataset
 
 
-def parse_upload(filename: str, content: bytes, *, region_column: str = "", date_column: str = "") -> tuple[list, list]:
+def _check_names(header: list[str], region_column: str, date_column: str) -> None:
+    problems = [
+        f"第 {n} 列的列名超过 {MAX_NAME} 个字：{name[:20]}… / column {n}: name longer than {MAX_NAME}"
+        for n, name in enumerate(header, 1)
+        if len(name) > MAX_NAME
+    ]
+    problems += [
+        f"{what}超过 {MAX_NAME} 个字 / {english} longer than {MAX_NAME}"
+        for what, english, name in (
+            ("区划列名", "region column", region_column),
+            ("日期列名", "date column", date_column),
+        )
+        if len(name) > MAX_NAME
+    ]
+    if problems:
+        raise DomainError(ErrorCode.INVALID_INPUT, "；".join(problems[:10]), details=problems)
+
+
+def parse_upload(
+    filename: str, content: bytes, *, region_column: str = "", date_column: str = ""
+) -> tuple[list[str], list[dict]]:
     """Header and rows of an uploaded table, checked whole: any bad row refuses the file, naming the row."""
     if len(content) > MAX_FILE_BYTES:
         raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, f"文件不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    _check_names([], region_column, date_column)
     required = tuple(c for c in (region_column, date_column) if c)
     header, rows = read_table(filename, content, required=required, max_rows=MAX_FILE_ROWS)
+    _check_names(header, "", "")
     if len(set(header)) != len(header):
         raise DomainError(ErrorCode.INVALID_INPUT, "表头有重复的列名 / duplicate column names")
     problems = []
     if region_column:
         known = set(Region.objects.filter(code__in={r[region_column] for r in rows}).values_list("code", flat=True))
         problems += [
-            f"第 {n} 行：未知区划代码 {r[region_column]!r}"
+            f"第 {n} 行：未知区划代码 {r[region_column]!r} / row {n}: unknown region code"
             for n, r in enumerate(rows, 2)
             if r[region_column] not in known
         ]
@@ -147,10 +205,31 @@ def parse_upload(filename: str, content: bytes, *, region_column: str = "", date
             try:
                 dt.date.fromisoformat(row[date_column])
             except ValueError:
-                problems.append(f"第 {n} 行：日期应为 YYYY-MM-DD，而不是 {row[date_column]!r}")
+                problems.append(f"第 {n} 行：日期应为 YYYY-MM-DD，而不是 {row[date_column]!r} / row {n}: bad date")
     if problems:
         raise DomainError(ErrorCode.INVALID_INPUT, "；".join(problems[:10]), details=problems[:200])
     return header, rows
+
+
+def _store_rows(resource: Resource, rows: list[dict]) -> None:
+    """Rows with their region and day resolved once, so a grant's page is one indexed query."""
+    regions = {}
+    if resource.region_column:
+        codes = {r[resource.region_column] for r in rows}
+        regions = dict(Region.objects.filter(code__in=codes).values_list("code", "pk"))
+    ResourceRow.objects.bulk_create(
+        (
+            ResourceRow(
+                resource=resource,
+                position=i,
+                data=row,
+                region_id=regions.get(row[resource.region_column]) if resource.region_column else None,
+                day=dt.date.fromisoformat(row[resource.date_column]) if resource.date_column else None,
+            )
+            for i, row in enumerate(rows)
+        ),
+        batch_size=1000,
+    )
 
 
 @transaction.atomic
@@ -164,7 +243,8 @@ def create_dataset_from_file(
     region_column: str = "",
     date_column: str = "",
 ) -> Dataset:
-    """A dataset over an uploaded table. Fields start as 一般数据; the provider then grades each one."""
+    """A dataset over an uploaded table. Its fields start ungraded: it cannot be granted until the provider
+    gives every field a level (and a personal-data kind where there is one)."""
     department = require_department(actor, Perm.MANAGE_DATASETS, department_id)
     _check_spec(spec)
     header, rows = parse_upload(filename, content, region_column=region_column, date_column=date_column)
@@ -173,17 +253,18 @@ def create_dataset_from_file(
         DatasetField(dataset=dataset, name=h, label=h, sensitivity=Sensitivity.GENERAL, position=i)
         for i, h in enumerate(header)
     )
-    Resource.objects.create(
+    resource = Resource.objects.create(
         dataset=dataset,
         kind=Resource.FILE,
         title=filename[:120],
         file_name=filename[:200],
         sha256=hashlib.sha256(content).hexdigest(),
         columns=header,
-        rows=rows,
+        row_count=len(rows),
         region_column=region_column,
         date_column=date_column,
     )
+    _store_rows(resource, rows)
     record(actor=actor, event=AuditEvent.DATASET_CREATED, target=dataset, extra={"file": filename, "rows": len(rows)})
     return dataset
 
@@ -197,64 +278,16 @@ def grade_fields(actor, dataset: Dataset, grades: dict[str, tuple[str, str]]) ->
         if name not in fields:
             raise DomainError(ErrorCode.INVALID_INPUT, f"没有字段 / no such field: {name}")
         if sensitivity not in Sensitivity.values or pii_kind not in PII_KINDS:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"字段 {name} 的级别或类型无效")
+            raise DomainError(ErrorCode.INVALID_INPUT, f"字段 {name} 的级别或类型无效 / {name}: unknown level or kind")
         if pii_kind and sensitivity != Sensitivity.CORE:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"个人信息字段 {name} 须定为核心数据")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, f"个人信息字段 {name} 须定为核心数据 / {name}: personal, so core"
+            )
+    now = timezone.now()
     for name, (sensitivity, pii_kind) in grades.items():
-        fields[name].sensitivity, fields[name].pii_kind = sensitivity, pii_kind
-    DatasetField.objects.bulk_update(fields.values(), ["sensitivity", "pii_kind"])
-    record(actor=actor, event=AuditEvent.DATASET_UPDATED, target=dataset, extra={"graded": sorted(grades)})
+        fields[name].sensitivity, fields[name].pii_kind, fields[name].graded_at = sensitivity, pii_kind, now
+    DatasetField.objects.bulk_update([fields[name] for name in grades], ["sensitivity", "pii_kind", "graded_at"])
+    # The grades as set: existing grants mask by them from the next call on (sharing/reading.py).
+    graded = {name: list(grade) for name, grade in sorted(grades.items())}
+    record(actor=actor, event=AuditEvent.DATASET_UPDATED, target=dataset, extra={"graded": graded})
     return dataset
-
-
-def dcat_catalogue(actor, base_url: str) -> dict:
-    """The catalogue as DCAT-AP-style JSON-LD (W3C DCAT 3): datasets, publishers, distributions, fields."""
-    datasets = []
-    for dataset in visible_datasets(actor).prefetch_related("resources"):
-        url = base_url + reverse("sharing:dataset", args=[dataset.pk])
-        datasets.append(
-            {
-                "@id": url,
-                "@type": "dcat:Dataset",
-                "dct:identifier": dataset.code,
-                "dct:title": {"@language": "zh-Hans", "@value": dataset.title},
-                "dct:description": {"@language": "zh-Hans", "@value": dataset.description},
-                "dct:publisher": {"@type": "foaf:Agent", "foaf:name": dataset.department.name},
-                "dcat:contactPoint": {"@type": "vcard:Individual", "vcard:fn": str(dataset.owner)},
-                "dct:accrualPeriodicity": {
-                    "@id": f"http://publications.europa.eu/resource/authority/frequency/{dataset.frequency}"
-                },
-                "dct:accessRights": dataset.get_sharing_class_display(),
-                "grassroots:sharingClass": dataset.sharing_class,
-                "grassroots:conditions": dataset.conditions,
-                "grassroots:legalBasis": dataset.legal_basis,
-                "dct:modified": dataset.updated_at.date().isoformat(),
-                "grassroots:fields": [
-                    {"name": f.name, "label": f.label, "sensitivity": f.sensitivity, "personal": bool(f.pii_kind)}
-                    for f in dataset.fields.all()
-                ],
-                "dcat:distribution": [
-                    {
-                        "@type": "dcat:Distribution",
-                        "dct:title": r.title,
-                        "dcat:accessURL": base_url + reverse("api-v1:sharing_data"),
-                        "dcat:mediaType": "application/json",
-                        "grassroots:resource": r.pk,
-                        "grassroots:kind": r.kind,
-                    }
-                    for r in dataset.resources.all()
-                ],
-            }
-        )
-    return {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "foaf": "http://xmlns.com/foaf/0.1/",
-            "vcard": "http://www.w3.org/2006/vcard/ns#",
-            "grassroots": base_url + "/sharing/ns#",
-        },
-        "@type": "dcat:Catalog",
-        "dct:title": "政务数据共享目录",
-        "dcat:dataset": datasets,
-    }

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import grants_with
 from grassroots.areas.models import Region
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.sharing import catalogue, feedback, grants, workflow
+from grassroots.sharing import catalogue, feedback, grants, reading, workflow
 from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, Sensitivity, SharingClass
 from grassroots.sharing.sources import SOURCES
 
@@ -23,14 +24,14 @@ def _int(value) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字：{value}") from None
+        raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字 / not a number: {value}") from None
 
 
 def _date(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD：{value}") from None
+        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD / date: {value}") from None
 
 
 @login_required
@@ -89,7 +90,7 @@ def new_dataset(request):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "数据资源已编目")
+            messages.success(request, _("数据资源已编目"))
             return redirect("sharing:dataset", dataset.pk)
     context = {
         "departments": departments,
@@ -112,7 +113,7 @@ def dataset_page(request, dataset_id: int):
         }
         try:
             catalogue.grade_fields(request.user, dataset, grades)
-            messages.success(request, "字段分级已保存")
+            messages.success(request, _("字段分级已保存"))
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("sharing:dataset", dataset.pk)
@@ -126,7 +127,8 @@ def dataset_page(request, dataset_id: int):
             "path"
         ),
         "sensitivities": Sensitivity.choices,
-        "pii_kinds": catalogue.PII_KINDS,
+        "pii_kinds": list(catalogue.PII_LABELS.items()),
+        "ungraded": catalogue.ungraded_fields(dataset),
     }
     return render(request, "sharing/dataset.html", context)
 
@@ -150,7 +152,7 @@ def submit_request(request, dataset_id: int):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("sharing:dataset", dataset_id)
-    messages.success(request, "申请已提交，等待合规审查")
+    messages.success(request, _("申请已提交，等待合规审查"))
     return redirect("sharing:request", item.pk)
 
 
@@ -252,6 +254,7 @@ def grant_page(request, grant_id: int):
         "consumer": consumer,
         "provider": provider,
         "can_revoke": (provider or bool(grants_with(user, Perm.REVIEW_SHARING))) and not grant.revoked_at,
+        "masking": {name: pattern for name, (_kind, pattern) in reading.masking_plan(grant).items()},
         "uses": grant.uses.select_related("resource")[:50],
         "reports": grant.error_reports.all(),
         "now": timezone.now(),

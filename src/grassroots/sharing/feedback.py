@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from grassroots.accounts.roles import Perm
 from grassroots.audit.events import AuditEvent
@@ -14,7 +15,7 @@ from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.sharing.catalogue import require_department
 from grassroots.sharing.models import DataErrorReport, ShareGrant
-from grassroots.sharing.workflow import department_members, working_deadline
+from grassroots.sharing.workflow import department_members, notice, working_deadline
 
 
 @transaction.atomic
@@ -35,11 +36,10 @@ def report_data_error(actor, grant: ShareGrant, *, record_ref: str, description:
         due_at=working_deadline(now, settings.SHARING_ERROR_ANSWER_DAYS),
     )
     link = reverse("sharing:grant", args=[grant.pk])
-    notify_users(
-        department_members(grant.dataset.department_id, Perm.MANAGE_DATASETS),
-        f"数据纠错待答复：{grant.dataset.title} · {record_ref}",
-        link,
+    message = notice(
+        gettext_noop("数据纠错待答复：%(title)s · %(record)s"), title=grant.dataset.title, record=record_ref
     )
+    notify_users(department_members(grant.dataset.department_id, Perm.MANAGE_DATASETS), message, link)
     record(actor=actor, event=AuditEvent.DATA_ERROR_REPORTED, target=report, extra={"grant": grant.pk})
     return report
 
@@ -56,9 +56,8 @@ def answer_data_error(actor, report: DataErrorReport, *, answer: str, corrected:
     report.answer, report.corrected = answer, corrected
     report.answered_by, report.answered_at = actor, timezone.now()
     report.save(update_fields=["answer", "corrected", "answered_by", "answered_at"])
-    notify_users(
-        {report.reported_by}, f"数据纠错已答复：{report.record_ref}", reverse("sharing:grant", args=[report.grant_id])
-    )
+    message = notice(gettext_noop("数据纠错已答复：%(record)s"), record=report.record_ref)
+    notify_users({report.reported_by}, message, reverse("sharing:grant", args=[report.grant_id]))
     record(
         actor=actor,
         event=AuditEvent.DATA_ERROR_ANSWERED,

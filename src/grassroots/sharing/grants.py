@@ -12,24 +12,26 @@ import hashlib
 import secrets
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import grants_with
-from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases.notify import notify_users
-from grassroots.core import masking
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
-from grassroots.sharing.catalogue import require_department
-from grassroots.sharing.models import GrantUse, Resource, ShareGrant
+from grassroots.sharing import reading
+from grassroots.sharing.catalogue import require_department, require_graded
+from grassroots.sharing.models import DataErrorReport, GrantUse, Resource, ShareGrant
 from grassroots.sharing.sources import SOURCES
-from grassroots.sharing.workflow import department_members
+from grassroots.sharing.workflow import department_members, notice
 
 KEY_PREFIX = "gs_"
 MAX_PAGE = 1000
+# Where an audited read lists the records it showed: `ids` for people, as registry person lists do.
+SUBJECT_KEYS = {"registry.person": "ids", "cases.case": "cases"}
 
 
 def hash_key(key: str) -> str:
@@ -48,11 +50,28 @@ def grant_state(grant: ShareGrant, now: dt.datetime | None = None) -> str:
 def grants_for(actor) -> QuerySet:
     consumer = {g.department_id for g in grants_with(actor, Perm.REQUEST_DATA) if g.department_id}
     provider = {g.department_id for g in grants_with(actor, Perm.MANAGE_DATASETS) if g.department_id}
-    qs = ShareGrant.objects.select_related("dataset__department", "consumer", "request")
+    qs = ShareGrant.objects.select_related("dataset__department__region", "consumer", "request")
     visible = qs.filter(consumer_id__in=consumer) | qs.filter(dataset__department_id__in=provider)
     for grant in grants_with(actor, Perm.REVIEW_SHARING):
         visible |= qs.filter(dataset__department__region__path__startswith=grant.path)
     return visible.distinct()
+
+
+def grant_list(actor, *, uses: int = 20) -> QuerySet:
+    """Grants the actor may see, each with its last `uses` calls and its fields (for the masking shown)."""
+    recent = GrantUse.objects.select_related("resource").order_by("-at", "-pk")[:uses]
+    return (
+        grants_for(actor)
+        .annotate(use_count=Count("uses", distinct=True))
+        .prefetch_related(Prefetch("uses", queryset=recent, to_attr="recent_uses"), "dataset__fields")
+        .order_by("-starts_at")
+    )
+
+
+def reports_for(actor) -> QuerySet:
+    """Data-error reports on the grants the actor may see."""
+    visible = grants_for(actor).values("pk")
+    return DataErrorReport.objects.filter(grant__in=visible).select_related("grant__dataset", "grant__consumer")
 
 
 def get_grant_for(actor, grant_id: int) -> ShareGrant:
@@ -64,10 +83,11 @@ def get_grant_for(actor, grant_id: int) -> ShareGrant:
 
 @transaction.atomic
 def issue_key(actor, grant: ShareGrant) -> str:
-    """A new key for the consumer; any earlier key stops working at once."""
+    """A new key for the consumer; any earlier key stops working at once. Not while a field is ungraded."""
     require_department(actor, Perm.REQUEST_DATA, grant.consumer_id)
     if grant_state(grant) in ("revoked", "expired"):
         raise DomainError(ErrorCode.CONFLICT, "授权已撤销或已到期 / the grant is revoked or expired")
+    require_graded(grant.dataset)
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     grant.key_hash, grant.key_prefix, grant.key_issued_at = hash_key(key), key[:10], timezone.now()
     grant.save(update_fields=["key_hash", "key_prefix", "key_issued_at"])
@@ -92,11 +112,10 @@ def revoke_grant(actor, grant: ShareGrant, *, reason: str) -> ShareGrant:
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = timezone.now(), actor, reason[:300]
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra={"reason": reason[:300]})
-    notify_users(
-        department_members(grant.consumer_id, Perm.REQUEST_DATA),
-        f"数据共享授权已被撤销：{grant.dataset.title}（{reason[:60]}）",
-        "",
+    message = notice(
+        gettext_noop("数据共享授权已被撤销：%(title)s（%(reason)s）"), title=grant.dataset.title, reason=reason[:60]
     )
+    notify_users(department_members(grant.consumer_id, Perm.REQUEST_DATA), message, "")
     return grant
 
 
@@ -118,31 +137,26 @@ def _log(grant: ShareGrant, outcome: str, *, resource=None, rows: int = 0, detai
     )
 
 
-def _file_page(resource: Resource, grant: ShareGrant, offset: int, limit: int) -> tuple[list[dict], bool]:
-    rows = resource.rows
-    if resource.region_column:
-        codes = {r[resource.region_column] for r in rows}
-        inside = set(
-            Region.objects.filter(code__in=codes, path__startswith=grant.region_path).values_list("code", flat=True)
-        )
-        rows = [r for r in rows if r[resource.region_column] in inside]
-    if resource.date_column and (grant.period_start or grant.period_end):
-        low = (grant.period_start or dt.date.min).isoformat()
-        high = (grant.period_end or dt.date.max).isoformat()
-        rows = [r for r in rows if low <= r[resource.date_column] <= high]
-    return rows[offset : offset + limit], len(rows) > offset + limit
+def _refusal(grant: ShareGrant, resource, now: dt.datetime, offset: int, limit: int) -> tuple | None:
+    refusal = {
+        "revoked": (ErrorCode.PERMISSION_DENIED, "授权已撤销 / the grant was revoked"),
+        "expired": (ErrorCode.EXPIRED, "授权已到期 / the grant has expired"),
+    }.get(grant_state(grant, now))
+    if refusal:
+        return refusal
+    window = GrantUse.objects.filter(grant=grant, at__gt=now - dt.timedelta(seconds=60), outcome="ok").count()
+    if window >= grant.rate_per_minute:
+        return ErrorCode.RATE_LIMITED, f"超过每分钟 {grant.rate_per_minute} 次的调用上限 / rate limit exceeded"
+    if resource is None:
+        return ErrorCode.NOT_FOUND, "该授权下没有这个资源 / no such resource in this grant"
+    if not (0 <= offset <= 10_000_000 and 1 <= limit <= MAX_PAGE):
+        return ErrorCode.INVALID_INPUT, f"offset ≥ 0, 1 ≤ limit ≤ {MAX_PAGE}"
+    return reading.refusal(grant, resource)
 
 
-def _masked(grant: ShareGrant, row: dict) -> dict:
-    out = {}
-    for name in grant.fields:
-        value = row.get(name)
-        kind = grant.masking and grant.masking.get(name)
-        if kind and isinstance(value, str):
-            pii = next(f.pii_kind for f in grant.dataset.fields.all() if f.name == name)
-            value = masking.apply(pii, value, masking.Pattern(kind))
-        out[name] = value
-    return out
+def reader_label(grant: ShareGrant) -> str:
+    """The audit log's actor for a read through a key: the consuming department's code and the key's prefix."""
+    return f"{grant.consumer.code}:{grant.key_prefix}"
 
 
 def fetch(
@@ -150,59 +164,58 @@ def fetch(
 ) -> dict:
     """One page of the granted data. Refusals are logged before they are raised."""
     with transaction.atomic():
-        grant = ShareGrant.objects.select_for_update().select_related("dataset__department").get(pk=grant.pk)
+        grant = (
+            ShareGrant.objects.select_for_update(of=("self",))
+            .select_related("dataset__department__region", "consumer")
+            .get(pk=grant.pk)
+        )
         now = timezone.now()
-        state = grant_state(grant, now)
-        refusal = {
-            "revoked": (ErrorCode.PERMISSION_DENIED, "授权已撤销 / the grant was revoked"),
-            "expired": (ErrorCode.EXPIRED, "授权已到期 / the grant has expired"),
-        }.get(state)
-        window = GrantUse.objects.filter(grant=grant, at__gt=now - dt.timedelta(seconds=60), outcome="ok").count()
-        if refusal is None and window >= grant.rate_per_minute:
-            refusal = (ErrorCode.RATE_LIMITED, f"超过每分钟 {grant.rate_per_minute} 次的调用上限 / rate limit exceeded")
-        resources = {r.pk: r for r in grant.dataset.resources.all()}
+        resources = {r.pk: r for r in Resource.objects.filter(dataset_id=grant.dataset_id).order_by("pk")}
         resource = resources.get(resource_id) if resource_id else next(iter(resources.values()), None)
-        if refusal is None and resource is None:
-            refusal = (ErrorCode.NOT_FOUND, "该授权下没有这个资源 / no such resource in this grant")
-        if refusal is None and not (0 <= offset <= 10_000_000 and 1 <= limit <= MAX_PAGE):
-            refusal = (ErrorCode.INVALID_INPUT, f"offset ≥ 0, 1 ≤ limit ≤ {MAX_PAGE}")
+        refusal = _refusal(grant, resource, now, offset, limit)
         if refusal:
-            _log(grant, str(refusal[0]), detail=refusal[1], request_id=request_id)
+            _log(grant, str(refusal[0]), resource=resource, detail=refusal[1], request_id=request_id)
         else:  # taken inside the lock, so the next caller's window already counts this call
             use = GrantUse.objects.create(
                 grant=grant, at=now, resource=resource, outcome="ok", request_id=request_id[:64]
             )
     if refusal:
         raise DomainError(*refusal)
-    if resource.kind == Resource.LIVE:
-        page = SOURCES[resource.source].page(grant.region_path, grant.period_start, grant.period_end, offset, limit)
-        rows, has_more = page.rows, page.has_more
-    else:
-        rows, has_more = _file_page(resource, grant, offset, limit)
-    rows = [_masked(grant, row) for row in rows]
+    page = reading.read_page(grant, resource, offset, limit)
+    plan = reading.masking_plan(grant)  # the grades as they are now, not as they were at grant time
+    rows = reading.mask(page.rows, grant.fields, plan)
+    subject = SOURCES[resource.source].subject if resource.kind == Resource.LIVE else ""
     with transaction.atomic():
         GrantUse.objects.filter(pk=use.pk).update(rows=len(rows))
+        extra = {
+            "consumer": grant.consumer.code,
+            "consumer_id": grant.consumer_id,
+            "grant": str(grant.pk),
+            "key": grant.key_prefix,
+            "resource": resource.pk,
+            "rows": len(rows),
+            "offset": offset,
+            "fields": grant.fields,
+            "masked": sorted(plan),
+        }
+        # The records shown, under the keys registry reads use, so the auditors' search by person finds them.
+        if subject:
+            extra[SUBJECT_KEYS[subject]] = page.ids
         record(
-            actor=None,
+            actor=reader_label(grant),
             event=AuditEvent.SHARED_DATA_ACCESSED,
             target=grant,
-            extra={
-                "consumer": grant.consumer.code,
-                "resource": resource.pk,
-                "rows": len(rows),
-                "offset": offset,
-                "fields": grant.fields,
-            },
+            extra=extra,
             request_id=request_id,
         )
     return {
         "dataset": grant.dataset.code,
         "resource": resource.pk,
         "fields": grant.fields,
-        "masked": sorted(grant.masking),
+        "masked": sorted(plan),
         "offset": offset,
         "limit": limit,
-        "has_more": has_more,
+        "has_more": page.has_more,
         "rows": rows,
         "expires_at": grant.expires_at,
     }

@@ -75,3 +75,58 @@ class ErrorReportOut(Schema):
     answer: str
     corrected: bool | None
     answered_at: dt.datetime | None
+
+
+class UseOut(Schema):
+    at: dt.datetime
+    outcome: str
+    rows: int
+    resource_id: int | None
+    detail: str
+    request_id: str
+
+
+class GrantOut(Schema):
+    id: str
+    request_id: str
+    dataset: str
+    dataset_code: str
+    provider: str
+    consumer: str
+    fields: list[str]
+    masked: dict[str, str]  # field → pattern, from the dataset's current grades
+    region_path: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    state: str
+    starts_at: dt.datetime
+    expires_at: dt.datetime
+    rate_per_minute: int
+    key_prefix: str
+    use_count: int
+    uses: list[UseOut]
+
+
+class ErrorReportListOut(ErrorReportOut):
+    grant_id: str
+    dataset: str
+    consumer: str
+    created_at: dt.datetime
+    overdue: bool
+    escalated_at: dt.datetime | None
+
+
+class ReleaseOut(Schema):
+    id: int
+    kind: str
+    title: str
+    period: str
+    threshold: int
+    published_at: dt.datetime
+    rows: list[str]
+    columns: list[str]
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    grand_total: int | None
+    downloads: dict[str, str]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from grassroots.areas.models import Region
 from grassroots.cases.models import Case
@@ -26,7 +28,7 @@ GEN, IMP, CORE = Sensitivity.GENERAL, Sensitivity.IMPORTANT, Sensitivity.CORE
 @dataclass(frozen=True)
 class SourceField:
     name: str
-    label: str
+    label: str | Promise
     sensitivity: str
     pii_kind: str = ""
 
@@ -35,20 +37,24 @@ class SourceField:
 class Page:
     rows: list[dict]
     has_more: bool
+    ids: list[str] = field(default_factory=list)  # the platform records shown, for the audit log
 
 
 @dataclass(frozen=True)
 class Source:
     key: str
-    label: str
+    label: str | Promise
     fields: tuple[SourceField, ...]
     dated: bool  # whether a grant's period limits it
     query: Callable[[str, dt.date | None, dt.date | None], QuerySet]
     row: Callable[[object], dict]
+    subject: str = ""  # the audited kind of record a row shows: "registry.person", "cases.case", or none
 
     def page(self, region_path: str, start: dt.date | None, end: dt.date | None, offset: int, limit: int) -> Page:
         items = list(self.query(region_path, start, end).order_by("pk")[offset : offset + limit + 1])
-        return Page([self.row(item) for item in items[:limit]], len(items) > limit)
+        shown = items[:limit]
+        ids = [str(item.pk) for item in shown] if self.subject else []
+        return Page([self.row(item) for item in shown], len(items) > limit, ids)
 
 
 def _local(moment: dt.datetime | None) -> str | None:
@@ -115,34 +121,35 @@ SOURCES: dict[str, Source] = {
     for source in (
         Source(
             "cases.records",
-            "事件记录",
+            _("事件记录"),
             (
-                SourceField("number", "事件编号", GEN),
-                SourceField("category", "类别", GEN),
-                SourceField("status", "状态", GEN),
-                SourceField("channel", "来源渠道", GEN),
-                SourceField("grid_code", "网格编码", GEN),
-                SourceField("grid_name", "网格", GEN),
-                SourceField("address", "地点描述", IMP),
-                SourceField("created_at", "受理时间", GEN),
-                SourceField("closed_at", "办结时间", GEN),
-                SourceField("overdue", "是否超时", GEN),
-                SourceField("reporter_name", "反映人", CORE, "name"),
-                SourceField("reporter_phone", "反映人电话", CORE, "phone"),
+                SourceField("number", _("事件编号"), GEN),
+                SourceField("category", _("类别"), GEN),
+                SourceField("status", _("状态"), GEN),
+                SourceField("channel", _("来源渠道"), GEN),
+                SourceField("grid_code", _("网格编码"), GEN),
+                SourceField("grid_name", _("网格"), GEN),
+                SourceField("address", _("地点描述"), IMP),
+                SourceField("created_at", _("受理时间"), GEN),
+                SourceField("closed_at", _("办结时间"), GEN),
+                SourceField("overdue", _("是否超时"), GEN),
+                SourceField("reporter_name", _("反映人"), CORE, "name"),
+                SourceField("reporter_phone", _("反映人电话"), CORE, "phone"),
             ),
             True,
             _cases,
             _case_row,
+            "cases.case",
         ),
         Source(
             "registry.population",
-            "人口与户数（按区域）",
+            _("人口与户数（按区域）"),
             (
-                SourceField("region_code", "区划代码", GEN),
-                SourceField("region_name", "区域", GEN),
-                SourceField("level", "层级", GEN),
-                SourceField("population", "人口", GEN),
-                SourceField("households", "户数", GEN),
+                SourceField("region_code", _("区划代码"), GEN),
+                SourceField("region_name", _("区域"), GEN),
+                SourceField("level", _("层级"), GEN),
+                SourceField("population", _("人口"), GEN),
+                SourceField("households", _("户数"), GEN),
             ),
             False,
             _regions,
@@ -150,20 +157,21 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             "registry.persons",
-            "实有人口",
+            _("实有人口"),
             (
-                SourceField("name", "姓名", CORE, "name"),
-                SourceField("id_number", "身份证号", CORE, "id_number"),
-                SourceField("phone", "联系电话", CORE, "phone"),
-                SourceField("sex", "性别", IMP),
-                SourceField("birth_year", "出生年份", IMP),
-                SourceField("residence", "人口类型", IMP),
-                SourceField("grid_code", "网格编码", GEN),
-                SourceField("tags", "标签", IMP),
+                SourceField("name", _("姓名"), CORE, "name"),
+                SourceField("id_number", _("身份证号"), CORE, "id_number"),
+                SourceField("phone", _("联系电话"), CORE, "phone"),
+                SourceField("sex", _("性别"), IMP),
+                SourceField("birth_year", _("出生年份"), IMP),
+                SourceField("residence", _("人口类型"), IMP),
+                SourceField("grid_code", _("网格编码"), GEN),
+                SourceField("tags", _("标签"), IMP),
             ),
             False,
             _persons,
             _person_row,
+            "registry.person",
         ),
     )
 }

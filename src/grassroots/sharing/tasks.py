@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from grassroots.sharing.workflow import escalate_overdue as escalate
+from grassroots.sharing.escalation import escalate_overdue as escalate
 
 
 @shared_task(name="grassroots.sharing.tasks.escalate_overdue")

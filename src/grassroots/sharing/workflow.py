@@ -1,8 +1,9 @@
 """Sharing requests: submit → compliance check → provider decision → grant, each step on a working-day clock.
 
-Defaults follow common provincial rules for 有条件共享: the data authority checks within 2 working days and
-the provider answers within 5 (settings SHARING_COMPLIANCE_DAYS / SHARING_PROVIDER_DAYS). A step past its
-deadline is escalated once by the beat task, and shown as overdue until someone acts. Refusals need reasons.
+《政务数据共享条例》 (in force 2025-08-01) has the provider answer within working-day limits and give reasons
+for a refusal. The limits are settings, with example defaults: the data authority checks within 2 working
+days and the provider answers within 5 (SHARING_COMPLIANCE_DAYS / SHARING_PROVIDER_DAYS). A step past its
+deadline is escalated once (sharing/escalation.py) and shown as overdue until someone acts.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from grassroots.accounts.models import Membership
-from grassroots.accounts.roles import MASKING, PERMISSIONS, Perm, Role
+from grassroots.accounts.roles import PERMISSIONS, Perm, Role
 from grassroots.accounts.scope import covers, grants_with
 from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
@@ -25,15 +27,16 @@ from grassroots.audit.services import record
 from grassroots.cases.notify import notify_users
 from grassroots.cases.routing import calendar
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
-from grassroots.sharing.catalogue import get_dataset_for, require_department
+from grassroots.sharing.catalogue import get_dataset_for, require_department, require_graded
 from grassroots.sharing.models import (
-    DataErrorReport,
     RequestStatus,
     RequestStep,
+    Resource,
     Sensitivity,
     ShareGrant,
     ShareRequest,
     SharingClass,
+    StepKind,
 )
 from grassroots.sharing.models.exchange import OPEN_STATUSES
 
@@ -43,7 +46,7 @@ def working_deadline(start: dt.datetime, days: int) -> dt.datetime:
     return cal.add_working_time(start, cal.day_length * days)
 
 
-def _step(request: ShareRequest, kind: str, actor, *, approved=None, reasons: str = "", due_at=None) -> RequestStep:
+def add_step(request: ShareRequest, kind: str, actor, *, approved=None, reasons: str = "", due_at=None) -> RequestStep:
     now = timezone.now()
     late = bool(due_at and now > due_at)
     return RequestStep.objects.create(
@@ -51,8 +54,14 @@ def _step(request: ShareRequest, kind: str, actor, *, approved=None, reasons: st
     )
 
 
-def _link(request: ShareRequest) -> str:
+def request_link(request: ShareRequest) -> str:
     return reverse("sharing:request", args=[request.pk])
+
+
+def notice(message: str, **params) -> str:
+    """A notification in the site's language (LANGUAGE_CODE), whoever's request sends it: it is stored as text."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(message) % params
 
 
 def department_members(department_id: int, perm: Perm) -> set:
@@ -88,6 +97,14 @@ def _checked_region(spec: RequestSpec, dataset, consumer) -> Region:
         raise DomainError(ErrorCode.INVALID_INPUT, "区域超出提供部门的管辖范围 / region outside the provider's area")
     if not region.path.startswith(consumer.region.path):
         raise DomainError(ErrorCode.INVALID_INPUT, "区域超出申请部门的管辖范围 / region outside your department's area")
+    resources = list(dataset.resources.all())
+    regionless = all(r.kind == Resource.FILE and not r.region_column for r in resources)
+    if resources and regionless and region.path != dataset.department.region.path:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            "该数据资源的文件没有区划代码列，只能按提供部门的整个辖区申请 / "
+            "the dataset's file has no region column: request the provider's whole area",
+        )
     return region
 
 
@@ -104,7 +121,9 @@ def _check_request(spec: RequestSpec, dataset) -> list[str]:
     if len(spec.legal_basis.strip()) < 2:
         problems.append("请写明依据 / state the legal basis")
     if not 1 <= spec.duration_days <= settings.SHARING_MAX_GRANT_DAYS:
-        problems.append(f"使用期限应为 1–{settings.SHARING_MAX_GRANT_DAYS} 天")
+        problems.append(
+            f"使用期限应为 1–{settings.SHARING_MAX_GRANT_DAYS} 天 / duration_days: 1–{settings.SHARING_MAX_GRANT_DAYS}"
+        )
     if spec.period_start and spec.period_end and spec.period_start > spec.period_end:
         problems.append("数据起始日晚于截止日 / period starts after it ends")
     return problems
@@ -115,7 +134,7 @@ def submit_request(actor, spec: RequestSpec) -> ShareRequest:
     consumer = require_department(actor, Perm.REQUEST_DATA, spec.consumer_id)
     dataset = get_dataset_for(actor, spec.dataset_id)
     if dataset.sharing_class == SharingClass.NONE:
-        raise DomainError(ErrorCode.CONFLICT, f"该数据资源不予共享，依据：{dataset.legal_basis}")
+        raise DomainError(ErrorCode.CONFLICT, f"该数据资源不予共享，依据：{dataset.legal_basis} / not shared, by law")
     if dataset.department_id == consumer.pk:
         raise DomainError(ErrorCode.INVALID_INPUT, "本部门的数据无需申请 / this is your own department's data")
     problems = _check_request(spec, dataset)
@@ -144,25 +163,32 @@ def submit_request(actor, spec: RequestSpec) -> ShareRequest:
         step_due_at=working_deadline(now, settings.SHARING_COMPLIANCE_DAYS),
         created_at=now,
     )
-    _step(request, "submitted", actor)
+    add_step(request, StepKind.SUBMITTED, actor)
     record(actor=actor, event=AuditEvent.SHARE_REQUESTED, target=request, extra={"fields": fields})
     notify_users(
-        reviewers_for(dataset.department.region.path), f"数据共享申请待合规审查：{dataset.title}", _link(request)
+        reviewers_for(dataset.department.region.path),
+        notice(gettext_noop("数据共享申请待合规审查：%(title)s"), title=dataset.title),
+        request_link(request),
     )
     return request
 
 
 def compliance_findings(request: ShareRequest) -> list[str]:
-    """What the reviewer should weigh: core and personal fields, long terms, unbounded periods."""
+    """What the reviewer should weigh: core and personal fields, ungraded fields, long terms, conditions."""
     fields = {f.name: f for f in request.dataset.fields.all()}
     core = [fields[n].label for n in request.fields if n in fields and fields[n].sensitivity == Sensitivity.CORE]
     notes = []
     if core:
-        notes.append(f"申请了核心数据字段：{'、'.join(core)}（将按部门人员的脱敏规则提供）")
+        notes.append(
+            gettext("申请了核心数据字段：%(fields)s（将按部门人员的脱敏规则提供）") % {"fields": "、".join(core)}
+        )
+    ungraded = [f.label for f in fields.values() if f.graded_at is None]
+    if ungraded:
+        notes.append(gettext("尚未分级的字段：%(fields)s（分级前提供部门不能批准）") % {"fields": "、".join(ungraded)})
     if request.duration_days > 180:
-        notes.append(f"使用期限较长：{request.duration_days} 天")
+        notes.append(gettext("使用期限较长：%(days)s 天") % {"days": request.duration_days})
     if request.dataset.sharing_class == SharingClass.CONDITIONAL:
-        notes.append(f"有条件共享，条件：{request.dataset.conditions}")
+        notes.append(gettext("有条件共享，条件：%(conditions)s") % {"conditions": request.dataset.conditions})
     return notes
 
 
@@ -182,7 +208,9 @@ def _require_reasons(approve: bool, reasons: str) -> str:
 
 def _require_status(request: ShareRequest, status: RequestStatus) -> None:
     if request.status != status:
-        raise DomainError(ErrorCode.CONFLICT, f"申请当前为「{request.get_status_display()}」，不能执行此操作")
+        raise DomainError(
+            ErrorCode.CONFLICT, f"申请当前为「{request.get_status_display()}」，不能执行此操作 / not at this step"
+        )
 
 
 @transaction.atomic
@@ -191,40 +219,49 @@ def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: s
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
     _require_status(request, RequestStatus.COMPLIANCE)
     reasons = _require_reasons(approve, reasons)
-    _step(request, "compliance", actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
+    add_step(request, StepKind.COMPLIANCE, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
     if approve:
         request.status = RequestStatus.PROVIDER
         request.step_due_at = working_deadline(now, settings.SHARING_PROVIDER_DAYS)
         providers = department_members(request.dataset.department_id, Perm.MANAGE_DATASETS)
-        notify_users(providers, f"数据共享申请待审批：{request.dataset.title}（{request.consumer}）", _link(request))
+        message = notice(
+            gettext_noop("数据共享申请待审批：%(title)s（%(consumer)s）"),
+            title=request.dataset.title,
+            consumer=request.consumer,
+        )
+        notify_users(providers, message, request_link(request))
     else:
         request.status, request.step_due_at, request.decided_at = RequestStatus.REJECTED, None, now
-        notify_users({request.requested_by}, f"数据共享申请未通过合规审查：{reasons}", _link(request))
+        message = notice(gettext_noop("数据共享申请未通过合规审查：%(reasons)s"), reasons=reasons)
+        notify_users({request.requested_by}, message, request_link(request))
     request.escalated_at = None
     request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
     record(actor=actor, event=AuditEvent.SHARE_COMPLIANCE_DECIDED, target=request, extra={"approved": approve})
     return request
 
 
-def grant_masking(request: ShareRequest) -> dict[str, str]:
-    """Personal fields are masked as for a department officer (accounts.roles.MASKING), whoever uses the key."""
-    kinds = {f.name: f.pii_kind for f in request.dataset.fields.all() if f.pii_kind}
-    return {name: MASKING[Role.DEPARTMENT][kinds[name]] for name in request.fields if name in kinds}
+def _checked_rate(rate_per_minute: int | None) -> int:
+    rate = settings.SHARING_RATE_PER_MINUTE if rate_per_minute is None else rate_per_minute
+    if not 1 <= rate <= 6000:
+        raise DomainError(ErrorCode.INVALID_INPUT, "每分钟调用上限应为 1–6000 / rate_per_minute must be 1–6000")
+    return rate
 
 
 @transaction.atomic
 def decide_provider(
     actor, request: ShareRequest, *, approve: bool, reasons: str = "", rate_per_minute: int | None = None
 ) -> ShareRequest:
+    """Approve (creating the grant) or refuse with reasons. Approval needs every field graded: the grant's
+    masking is taken from the grades at each use, so an ungraded personal field would leave in plain text."""
     require_department(actor, Perm.MANAGE_DATASETS, request.dataset.department_id)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
     _require_status(request, RequestStatus.PROVIDER)
     reasons = _require_reasons(approve, reasons)
-    rate = rate_per_minute or settings.SHARING_RATE_PER_MINUTE
-    if not 1 <= rate <= 6000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "每分钟调用上限应为 1–6000")
-    _step(request, "provider", actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
+    if approve:
+        rate = _checked_rate(rate_per_minute)
+        require_graded(request.dataset)
+    add_step(request, StepKind.PROVIDER, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
     request.status = RequestStatus.GRANTED if approve else RequestStatus.REFUSED
     request.step_due_at, request.decided_at, request.escalated_at = None, now, None
@@ -235,7 +272,6 @@ def decide_provider(
             dataset=request.dataset,
             consumer=request.consumer,
             fields=request.fields,
-            masking=grant_masking(request),
             region_path=request.region.path,
             period_start=request.period_start,
             period_end=request.period_end,
@@ -243,11 +279,15 @@ def decide_provider(
             starts_at=now,
             expires_at=now + dt.timedelta(days=request.duration_days),
         )
-        message = f"数据共享申请已授权：{request.dataset.title}，请在申请页面领取调用密钥"
+        message = notice(
+            gettext_noop("数据共享申请已授权：%(title)s，请在申请页面领取调用密钥"), title=request.dataset.title
+        )
     else:
-        message = f"提供部门不予共享：{reasons}"
+        message = notice(gettext_noop("提供部门不予共享：%(reasons)s"), reasons=reasons)
     notify_users(
-        department_members(request.consumer_id, Perm.REQUEST_DATA) | {request.requested_by}, message, _link(request)
+        department_members(request.consumer_id, Perm.REQUEST_DATA) | {request.requested_by},
+        message,
+        request_link(request),
     )
     record(actor=actor, event=AuditEvent.SHARE_PROVIDER_DECIDED, target=request, extra={"approved": approve})
     return request
@@ -259,7 +299,7 @@ def withdraw_request(actor, request: ShareRequest) -> ShareRequest:
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in OPEN_STATUSES:
         raise DomainError(ErrorCode.CONFLICT, "只能撤回办理中的申请 / only open requests can be withdrawn")
-    _step(request, "withdrawn", actor)
+    add_step(request, StepKind.WITHDRAWN, actor)
     request.status, request.step_due_at, request.decided_at = RequestStatus.WITHDRAWN, None, timezone.now()
     request.save(update_fields=["status", "step_due_at", "decided_at"])
     record(actor=actor, event=AuditEvent.SHARE_WITHDRAWN, target=request)
@@ -275,7 +315,7 @@ def requests_for(actor) -> QuerySet:
         condition |= Q(dataset__department__region__path__startswith=grant.path)
     if not (consumer or provider or grants_with(actor, Perm.REVIEW_SHARING)):
         return ShareRequest.objects.none()
-    return ShareRequest.objects.filter(condition).select_related("dataset__department", "consumer", "region")
+    return ShareRequest.objects.filter(condition).select_related("dataset__department", "consumer", "region", "grant")
 
 
 def get_request_for(actor, request_id: int) -> ShareRequest:
@@ -283,36 +323,3 @@ def get_request_for(actor, request_id: int) -> ShareRequest:
     if request is None:
         raise NotFound()
     return request
-
-
-def escalate_overdue(now: dt.datetime | None = None) -> dict[str, int]:
-    """Escalate each overdue step once: notify who must act and the reviewers above them; audit it."""
-    now = now or timezone.now()
-    counts = {"requests": 0, "error_reports": 0}
-    overdue = ShareRequest.objects.filter(status__in=OPEN_STATUSES, step_due_at__lt=now, escalated_at=None)
-    for request in overdue.select_related("dataset__department__region"):
-        with transaction.atomic():
-            request.escalated_at = now
-            request.save(update_fields=["escalated_at"])
-            _step(request, "escalated", None, due_at=request.step_due_at)
-            path = request.dataset.department.region.path
-            who = reviewers_for(path)
-            if request.status == RequestStatus.PROVIDER:
-                who |= department_members(request.dataset.department_id, Perm.MANAGE_DATASETS)
-            notify_users(who, f"【超期督办】数据共享申请「{request.dataset.title}」已超过办理时限", _link(request))
-            record(actor=None, event=AuditEvent.SHARE_ESCALATED, target=request, extra={"status": request.status})
-        counts["requests"] += 1
-    late_reports = DataErrorReport.objects.filter(answered_at=None, due_at__lt=now, escalated_at=None)
-    for report in late_reports.select_related("grant__dataset__department__region"):
-        with transaction.atomic():
-            report.escalated_at = now
-            report.save(update_fields=["escalated_at"])
-            dataset = report.grant.dataset
-            who = department_members(dataset.department_id, Perm.MANAGE_DATASETS) | reviewers_for(
-                dataset.department.region.path
-            )
-            link = reverse("sharing:grant", args=[report.grant_id])
-            notify_users(who, f"【超期督办】数据纠错「{report.record_ref}」未在期限内答复", link)
-            record(actor=None, event=AuditEvent.DATA_ERROR_ESCALATED, target=report)
-        counts["error_reports"] += 1
-    return counts

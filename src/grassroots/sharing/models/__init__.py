@@ -1,6 +1,14 @@
 """Sharing models: the open-data releases, the departmental catalogue, and requests, grants and uses."""
 
-from grassroots.sharing.models.catalogue import Dataset, DatasetField, Frequency, Resource, Sensitivity, SharingClass
+from grassroots.sharing.models.catalogue import (
+    Dataset,
+    DatasetField,
+    Frequency,
+    Resource,
+    ResourceRow,
+    Sensitivity,
+    SharingClass,
+)
 from grassroots.sharing.models.exchange import (
     DataErrorReport,
     GrantUse,
@@ -8,6 +16,7 @@ from grassroots.sharing.models.exchange import (
     RequestStep,
     ShareGrant,
     ShareRequest,
+    StepKind,
 )
 from grassroots.sharing.models.open_data import OpenRelease, ReleaseFeedback
 
@@ -22,8 +31,10 @@ __all__ = [
     "RequestStatus",
     "RequestStep",
     "Resource",
+    "ResourceRow",
     "Sensitivity",
     "ShareGrant",
     "ShareRequest",
     "SharingClass",
+    "StepKind",
 ]

@@ -14,7 +14,7 @@ class Sensitivity(models.TextChoices):
 
 
 class SharingClass(models.TextChoices):
-    """《政务信息资源共享管理暂行办法》(国发〔2016〕51号) 第九条: the three sharing classes."""
+    """《政务数据共享条例》 (in force 2025-08-01): the three sharing classes."""
 
     UNCONDITIONAL = "unconditional", _("无条件共享")
     CONDITIONAL = "conditional", _("有条件共享")
@@ -65,6 +65,9 @@ class DatasetField(models.Model):
     # name / phone / id_number: masked per accounts.roles.MASKING for the consuming role.
     pii_kind = models.CharField(_("个人信息类型"), max_length=12, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Null until the provider grades an uploaded column; live-source fields come graded by their source.
+    # A dataset with an ungraded field cannot be granted, nor a key issued for it (catalogue.require_graded).
+    graded_at = models.DateTimeField(_("分级时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["dataset", "position"]
@@ -85,7 +88,7 @@ class Resource(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     columns = models.JSONField(default=list, blank=True)
-    rows = models.JSONField(default=list, blank=True)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
     region_column = models.CharField(max_length=60, blank=True)  # region codes, for region-scoped grants
     date_column = models.CharField(max_length=60, blank=True)  # ISO dates, for period-limited grants
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,3 +98,20 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ResourceRow(models.Model):
+    """One row of an uploaded table, with its region and date resolved at upload so a page is one query."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="table_rows")
+    position = models.PositiveIntegerField()
+    data = models.JSONField()  # {column: text}
+    region = models.ForeignKey("areas.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["resource", "position"]
+        constraints = [models.UniqueConstraint(fields=["resource", "position"], name="uniq_resource_row")]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id}#{self.position}"

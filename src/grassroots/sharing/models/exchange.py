@@ -47,11 +47,19 @@ class ShareRequest(models.Model):
         return f"{self.consumer} → {self.dataset}"
 
 
+class StepKind(models.TextChoices):
+    SUBMITTED = "submitted", _("提交申请")
+    COMPLIANCE = "compliance", _("合规审查")
+    PROVIDER = "provider", _("提供部门审批")
+    ESCALATED = "escalated", _("超期督办")
+    WITHDRAWN = "withdrawn", _("撤回申请")
+
+
 class RequestStep(models.Model):
-    """One row per step of a request's lifecycle: submitted, checks, decisions, escalation, revocation."""
+    """One row per step of a request's lifecycle: submitted, checks, decisions, escalation, withdrawal."""
 
     request = models.ForeignKey(ShareRequest, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(_("环节"), max_length=20, choices=StepKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     at = models.DateTimeField()
     approved = models.BooleanField(null=True)
@@ -72,7 +80,7 @@ class ShareGrant(models.Model):
     dataset = models.ForeignKey("sharing.Dataset", on_delete=models.PROTECT, related_name="grants")
     consumer = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="share_grants")
     fields = models.JSONField(default=list)
-    masking = models.JSONField(default=dict)  # field → core.masking.Pattern, fixed at grant time
+    # No masking is stored: each call masks from the dataset's current grades (sharing/reading.py).
     region_path = models.CharField(max_length=255)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)

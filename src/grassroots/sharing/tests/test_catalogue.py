@@ -1,5 +1,6 @@
 """The catalogue: datasets over live sources and uploaded tables, field grading, DCAT export, pages."""
 
+import datetime as dt
 import io
 import re
 
@@ -9,7 +10,7 @@ from openpyxl import Workbook
 from grassroots.conftest import PASSWORD
 from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
 from grassroots.sharing import catalogue, grants, workflow
-from grassroots.sharing.models import Dataset, Resource
+from grassroots.sharing.models import Dataset, Resource, ResourceRow
 from grassroots.sharing.tests.conftest import spec_for
 
 
@@ -75,6 +76,14 @@ def test_it_checks_the_dataset_description(share_cast):
     assert Dataset.objects.count() == 1
 
 
+def grade_all(cast, dataset, **personal):
+    """Grade every field: 一般数据 unless named in `personal` ({field: pii kind}, graded 核心数据)."""
+    grades = {
+        f.name: ("core", personal[f.name]) if f.name in personal else ("general", "") for f in dataset.fields.all()
+    }
+    catalogue.grade_fields(cast.mz_officer, dataset, grades)
+
+
 def test_an_uploaded_table_is_checked_whole_and_shared_within_region_and_period(share_cast, client):
     c = share_cast
     bad_region = CSV + b"X9,2026-11-01,1,100\n"
@@ -99,6 +108,12 @@ def test_an_uploaded_table_is_checked_whole_and_shared_within_region_and_period(
         ),
     )
     request = workflow.decide_compliance(c.data_officer, request, approve=True)
+    with pytest.raises(DomainError) as error:  # uploaded columns start ungraded
+        workflow.decide_provider(c.mz_officer, request, approve=True)
+    assert error.value.code == ErrorCode.CONFLICT and error.value.details == {
+        "ungraded": ["区划代码", "日期", "户数", "金额"]
+    }
+    grade_all(c, dataset)
     workflow.decide_provider(c.mz_officer, request, approve=True)
     request.refresh_from_db()
     key = grants.issue_key(c.zz_officer, request.grant)
@@ -114,7 +129,11 @@ def test_an_excel_upload_works_like_csv(share_cast):
     out = io.BytesIO()
     book.save(out)
     dataset = upload(share_cast, out.getvalue(), name="subsidy.xlsx")
-    assert dataset.resources.get().rows == [{"区划代码": "G1", "日期": "2026-10-01", "户数": "12"}]
+    resource = dataset.resources.get()
+    assert resource.row_count == 1
+    (row,) = ResourceRow.objects.filter(resource=resource)
+    assert row.data == {"区划代码": "G1", "日期": "2026-10-01", "户数": "12"}
+    assert (row.region, row.day) == (share_cast.G1, dt.date(2026, 10, 1))
 
 
 def test_personal_fields_must_be_graded_core(share_cast):
@@ -149,7 +168,7 @@ def test_the_catalogue_exports_as_dcat(share_cast, api_client):
     assert entry["dct:publisher"]["foaf:name"] == "区民政局"
     assert entry["dct:accrualPeriodicity"]["@id"].endswith("/frequency/DAILY")
     assert entry["grassroots:sharingClass"] == "conditional"
-    assert {"name": "id_number", "label": "身份证号", "sensitivity": "core", "personal": True} in entry[
+    assert {"name": "id_number", "label": "身份证号", "sensitivity": "core", "personal": True, "graded": True} in entry[
         "grassroots:fields"
     ]
     assert api_client.as_user(share_cast.resident).get("/api/v1/sharing/catalogue").status_code == 403
