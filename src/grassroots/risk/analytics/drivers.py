@@ -128,12 +128,18 @@ def _alpha(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> float:
     return math.exp(minimize_scalar(negative_loglik, bounds=ALPHA_BOUNDS, method="bounded").x)
 
 
+def _digits(percent: float) -> int:
+    return 1 if abs(percent) < 1 else 0  # "−0.4%" rather than a meaningless "−0%"
+
+
 def _pct(ratio: float) -> str:
-    return f"{abs(ratio - 1) * 100:.0f}%"
+    percent = abs(ratio - 1) * 100
+    return f"{percent:.{_digits(percent)}f}%"
 
 
 def _signed(ratio: float) -> str:
-    return f"{(ratio - 1) * 100:+.0f}%"
+    percent = (ratio - 1) * 100
+    return f"{percent:+.{_digits(percent)}f}%"
 
 
 def _sentences(

@@ -174,3 +174,9 @@ def test_it_refuses_all_zero_counts_non_numeric_columns_and_bad_units():
     refuses(grids(3).assign(elderly_share="high"), "column elderly_share must be numeric")
     refuses(grids(3), "units must be positive: rental_share", units={"rental_share": 0})
     refuses(grids(3), "at least one feature", features=[])
+
+
+def test_small_percentages_keep_a_decimal_instead_of_reading_zero():
+    from grassroots.risk.analytics.drivers import _pct, _signed
+
+    assert (_signed(0.996), _signed(1.003), _pct(1.22), _signed(1.22)) == ("-0.4%", "+0.3%", "22%", "+22%")
