@@ -114,6 +114,12 @@ def _check_spec(spec: DatasetSpec) -> None:
         problems.append("有条件共享须写明共享条件 / conditional sharing needs its conditions")
     if spec.sharing_class == SharingClass.NONE and not spec.legal_basis.strip():
         problems.append("不予共享须有法律依据 / 'not shared' needs a legal basis")
+    for label, english, value in (
+        ("共享条件", "conditions", spec.conditions),
+        ("法律依据", "legal basis", spec.legal_basis),
+    ):
+        if len(value.strip()) > 500:
+            problems.append(f"{label}不能超过 500 个字 / {english}: at most 500 characters")
     if problems:
         raise DomainError(ErrorCode.INVALID_INPUT, "；".join(problems), details=problems)
     if Dataset.objects.filter(code=spec.code).exists():

@@ -116,10 +116,10 @@ def _check_request(spec: RequestSpec, dataset) -> list[str]:
     unknown = [f for f in spec.fields if f not in known]
     if unknown:
         problems.append(f"数据资源没有这些字段 / unknown fields: {'、'.join(unknown)}")
-    if len(spec.purpose.strip()) < 5:
-        problems.append("请写明用途（至少 5 个字） / state the purpose")
-    if len(spec.legal_basis.strip()) < 2:
-        problems.append("请写明依据 / state the legal basis")
+    if not 5 <= len(spec.purpose.strip()) <= 500:
+        problems.append("请写明用途（5–500 个字） / state the purpose in 5–500 characters")
+    if not 2 <= len(spec.legal_basis.strip()) <= 500:
+        problems.append("请写明依据（2–500 个字） / state the legal basis in 2–500 characters")
     if not 1 <= spec.duration_days <= settings.SHARING_MAX_GRANT_DAYS:
         problems.append(
             f"使用期限应为 1–{settings.SHARING_MAX_GRANT_DAYS} 天 / duration_days: 1–{settings.SHARING_MAX_GRANT_DAYS}"

@@ -65,6 +65,8 @@ def test_it_checks_the_dataset_description(share_cast):
         spec(sharing_class="none", legal_basis=""),
         spec(frequency="HOURLY"),
         spec(code="mz-persons"),  # taken
+        spec(conditions="限" * 501),  # longer than the column: refused, not a database error
+        spec(sharing_class="none", legal_basis="法" * 501),
     ]
     for item in bad:
         with pytest.raises(DomainError):

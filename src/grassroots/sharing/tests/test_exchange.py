@@ -70,6 +70,8 @@ def test_it_refuses_bad_requests(share_cast):
         (spec_for(c, fields=["salary"]), ErrorCode.INVALID_INPUT),
         (spec_for(c, fields=[]), ErrorCode.INVALID_INPUT),
         (spec_for(c, purpose="看看"), ErrorCode.INVALID_INPUT),
+        (spec_for(c, purpose="走访" * 251), ErrorCode.INVALID_INPUT),  # longer than the column: not a 500
+        (spec_for(c, legal_basis="条" * 501), ErrorCode.INVALID_INPUT),
         (spec_for(c, duration_days=0), ErrorCode.INVALID_INPUT),
         (spec_for(c, region_id=c.S2.pk), ErrorCode.INVALID_INPUT),  # outside the consumer's street
         (spec_for(c, period_start=dt.date(2026, 5, 1), period_end=dt.date(2026, 4, 1)), ErrorCode.INVALID_INPUT),
