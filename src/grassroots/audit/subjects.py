@@ -81,9 +81,11 @@ def target_region_path(target: models.Model | None) -> str:
 
 
 def actor_region_path(actor) -> str:
+    if getattr(actor, "pk", None) is None:
+        return ""
     from grassroots.accounts.scope import ROOT_PATH, grants
 
-    paths = [g.path for g in grants(actor)] if getattr(actor, "pk", None) else []
+    paths = [g.path for g in grants(actor)]
     if ROOT_PATH in paths:
         return ""
     return common_ancestor(paths)

@@ -177,3 +177,24 @@ def test_a_missing_signing_key_is_a_clear_command_error(entries, settings):
     settings.AUDIT_SIGNING_KEY = ""
     with pytest.raises(CommandError, match="GRASSROOTS_AUDIT_SIGNING_KEY"):
         call_command("audit", "checkpoint")
+
+
+def test_a_stale_cache_is_reloaded_rather_than_proving_the_wrong_leaves(entries):
+    cp = log.make_checkpoint()
+    stale = log.tree()
+    stale.levels[0][4] = bytes(32)  # as if the process had cached a leaf that was rolled back
+    body = log.prove(AuditEntry.objects.get(pk=entries[3].pk), cp)
+    assert verify_inclusion(
+        bytes.fromhex(body["leaf_hash"]),
+        body["leaf_index"],
+        body["tree_size"],
+        [bytes.fromhex(p) for p in body["proof"]],
+        bytes.fromhex(cp.root_hash),
+    )
+
+
+def test_an_edited_entry_is_not_proved(entries):
+    cp = log.make_checkpoint()
+    AuditEntry.objects.filter(pk=entries[3].pk).update(extra={"n": 999})
+    with pytest.raises(log.LogError, match=f"记录 #{entries[3].leaf_index} 已不是检查点 #{cp.seq} 签署时的内容"):
+        log.prove(AuditEntry.objects.get(pk=entries[3].pk), cp)
