@@ -114,15 +114,20 @@ def append_many(entries: list[Pending]) -> list[Pending]:
 
 
 def insert_rows(model: type[models.Model], names: tuple[str, ...], rows: list[tuple]) -> None:
-    """One executemany of values already in database form, instead of bulk_create: the ORM's per-field
-    preparation was two thirds of the cost."""
+    """Values already in database form, in one executemany (SQLite) or one COPY (PostgreSQL), instead of
+    bulk_create: the ORM's per-field preparation was two thirds of the cost, and COPY halves PostgreSQL's."""
     if not rows:
         return
     connection = transaction.get_connection()
+    table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
-    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):  # psycopg 3
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})", rows)
 
 
 INSERT_COLUMNS = (  # the order of the row tuples in append_many

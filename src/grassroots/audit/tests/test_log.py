@@ -12,7 +12,7 @@ from grassroots.audit import log
 from grassroots.audit.checkpoint import verify as verify_note
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.merkle import verify_consistency, verify_inclusion
-from grassroots.audit.models import AuditEntry, LogHead
+from grassroots.audit.models import AuditEntry, AuditSubject, LogHead
 from grassroots.audit.services import record
 from grassroots.audit.verify import verify
 
@@ -81,9 +81,16 @@ def test_inclusion_and_consistency_proofs_verify(entries):
 def test_batched_appends_continue_the_sequence_and_verify(entries):
     from grassroots.audit.services import record_many
 
-    assert record_many([{"event": AuditEvent.PERSON_LISTED, "extra": {"k": i}} for i in range(50)]) == 50
+    rows = [
+        {"event": AuditEvent.PERSON_LISTED, "extra": {"ids": [str(i), "7"], "筛选": {"网格": "G1"}}} for i in range(50)
+    ]
+    assert record_many(rows) == 50
     indexes = list(AuditEntry.objects.order_by("leaf_index").values_list("leaf_index", flat=True))
     assert indexes == list(range(indexes[0], indexes[0] + len(indexes)))
+    last = AuditEntry.objects.order_by("-leaf_index").first()
+    assert last.extra == {"ids": ["49", "7"], "筛选": {"网格": "G1"}}
+    batch = AuditSubject.objects.filter(kind="registry.person", entry__gte=indexes[-50])
+    assert batch.filter(object_id="7").count() == 50 and batch.count() == 99  # "7" and "7" count once
     log.make_checkpoint()
     assert verify().ok
 
