@@ -66,12 +66,17 @@ class AuditEvent(IntEnum):
     DATA_ERROR_REPORTED = 531
     DATA_ERROR_ANSWERED = 532
     DATA_ERROR_ESCALATED = 533
+    OPEN_DATA_FEEDBACK = 541
     # risk and early warning 600–699
     WARNING_OPENED = 601
     WARNING_ACKNOWLEDGED = 602
     WARNING_CLOSED = 603
     RISK_RULE_CHANGED = 604
     RISK_SUBSCRIBED = 605
+    PLAN_PROPOSED = 606
+    PLAN_ADOPTED = 607
+    PLAN_DECLINED = 608
+    SIGNAL_SUBMITTED = 609
     # keys and system 900–999
     KEYS_ROTATED = 901
     DEMO_LOADED = 902
@@ -136,11 +141,16 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.DATA_ERROR_REPORTED: _("报告数据错误"),
     AuditEvent.DATA_ERROR_ANSWERED: _("答复数据错误"),
     AuditEvent.DATA_ERROR_ESCALATED: _("数据错误超期督办"),
+    AuditEvent.OPEN_DATA_FEEDBACK: _("开放数据公众反馈"),
     AuditEvent.WARNING_OPENED: _("发出预警"),
     AuditEvent.WARNING_ACKNOWLEDGED: _("确认预警"),
     AuditEvent.WARNING_CLOSED: _("关闭预警"),
     AuditEvent.RISK_RULE_CHANGED: _("修改预警规则"),
     AuditEvent.RISK_SUBSCRIBED: _("订阅预警"),
+    AuditEvent.PLAN_PROPOSED: _("建议启动预案"),
+    AuditEvent.PLAN_ADOPTED: _("采纳预案建议"),
+    AuditEvent.PLAN_DECLINED: _("不采纳预案建议"),
+    AuditEvent.SIGNAL_SUBMITTED: _("接口报送风险信号"),
     AuditEvent.KEYS_ROTATED: _("轮换密钥"),
     AuditEvent.DEMO_LOADED: _("加载演示数据"),
     AuditEvent.AUDIT_SEARCHED: _("查询审计日志"),

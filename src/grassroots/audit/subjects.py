@@ -27,6 +27,7 @@ SUBJECT_KEYS: dict[int, dict[str, str]] = {
     AuditEvent.PERSON_LISTED: {"ids": PERSON},
     AuditEvent.PERSON_SEARCHED: {"hits": PERSON},
     AuditEvent.HOUSE_VIEWED: {"residents": PERSON},
+    AuditEvent.SHARED_DATA_ACCESSED: {"ids": PERSON, "cases": "cases.case"},
     AuditEvent.AUDIT_SEARCHED: {"person": PERSON},
     AuditEvent.AUDIT_PROOF_VIEWED: {"person": PERSON},
 }

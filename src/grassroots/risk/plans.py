@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.models import Membership
 from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import grants
+from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
-from grassroots.risk.events import RiskAudit, warning_event
+from grassroots.risk.events import warning_event
 from grassroots.risk.levels import NAMES_ZH
 from grassroots.risk.models import EventKind, PlanProposal, ProposalStatus, Warning, WarningRule
 
@@ -52,7 +53,7 @@ def propose_plan(rule: WarningRule, warning: Warning) -> PlanProposal | None:
     warning_event(warning, EventKind.PLAN_PROPOSED, note=name)
     record(
         actor=None,
-        event=RiskAudit.PLAN_PROPOSED,
+        event=AuditEvent.PLAN_PROPOSED,
         target=proposal,
         extra={"warning": str(warning.pk), "plan": name, "level": warning.level},
     )
@@ -103,7 +104,7 @@ def _decide(actor, proposal: PlanProposal, status: ProposalStatus, note: str) ->
     )
     record(
         actor=actor,
-        event=RiskAudit.PLAN_ADOPTED if adopted else RiskAudit.PLAN_DECLINED,
+        event=AuditEvent.PLAN_ADOPTED if adopted else AuditEvent.PLAN_DECLINED,
         target=proposal,
         extra={"warning": str(proposal.warning_id), "plan": proposal.plan_name},
     )

@@ -25,7 +25,7 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.risk import delivery, plans
-from grassroots.risk.events import RiskAudit, warning_event
+from grassroots.risk.events import warning_event
 from grassroots.risk.levels import NAMES_ZH, POINTS, Level, decayed, level_for
 from grassroots.risk.links import MAX_LENGTH, is_safe_link
 from grassroots.risk.models import (
@@ -157,7 +157,7 @@ def submit_signal(
     )  # fmt: skip
     extra = {"domain": domain, "kind": kind, "region": region.code, "severity": severity}
     extra["warning"] = str(raised.warning.pk) if raised.warning else None
-    record(actor=actor, event=RiskAudit.SIGNAL_SUBMITTED, target=raised.signal, extra=extra)
+    record(actor=actor, event=AuditEvent.SIGNAL_SUBMITTED, target=raised.signal, extra=extra)
     return raised
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
-from grassroots.risk.events import RiskAudit
 from grassroots.risk.models import Signal, Warning
 
 URL = "/api/v1/risk/signals"
@@ -24,7 +24,7 @@ def test_a_staff_token_raises_a_signal_that_opens_a_warning(cast, api_client):
     assert (out["level"], out["warning_id"], out["region_code"]) == (3, str(warning.pk), "G1")
     signal = Signal.objects.get()
     assert signal.source == "api:worker_c1:station-7" and signal.evidence == ["https://monitor.example.org/stations/7"]
-    entry = AuditEntry.objects.get(event=RiskAudit.SIGNAL_SUBMITTED)
+    entry = AuditEntry.objects.get(event=AuditEvent.SIGNAL_SUBMITTED)
     assert entry.actor == cast.worker_c1 and entry.target_id == str(signal.pk)
 
 
@@ -35,7 +35,7 @@ def test_a_staff_token_raises_a_signal_that_opens_a_warning(cast, api_client):
 def test_it_refuses_callers_without_the_right_or_the_region(cast, api_client, user, status, code):
     response = api_client.as_user(getattr(cast, user)).post(URL, body(cast))
     assert (response.status_code, response.json()["code"]) == (status, code)
-    assert not Signal.objects.exists() and not AuditEntry.objects.filter(event=RiskAudit.SIGNAL_SUBMITTED).exists()
+    assert not Signal.objects.exists() and not AuditEntry.objects.filter(event=AuditEvent.SIGNAL_SUBMITTED).exists()
 
 
 def test_it_needs_a_token(cast, client):

@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 
 from grassroots.accounts import services as accounts
 from grassroots.accounts.roles import Role
+from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
 from grassroots.cases.models import Notification
 from grassroots.conftest import PASSWORD
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.risk import plans, services
-from grassroots.risk.events import RiskAudit
 from grassroots.risk.levels import Level
 from grassroots.risk.models import PlanProposal, ProposalStatus, Status
 
@@ -39,7 +39,7 @@ def test_a_warning_at_the_plan_level_proposes_the_plan_to_street_leaders(
     assert (proposal.plan_name, proposal.level, proposal.status) == ("东城区防汛应急预案", Level.ORANGE, "proposed")
     assert warning.plan_proposed == "东城区防汛应急预案"
     assert "plan_proposed" in [e.kind for e in warning.events.all()]
-    entry = AuditEntry.objects.get(event=RiskAudit.PLAN_PROPOSED)
+    entry = AuditEntry.objects.get(event=AuditEvent.PLAN_PROPOSED)
     assert entry.target_id == str(proposal.pk) and entry.extra["warning"] == str(warning.pk)
     (notice,) = Notification.objects.filter(user=cast.leader_s1)
     assert "东城区防汛应急预案" in notice.message and notice.link == f"/risk/warnings/{warning.pk}/"
@@ -82,7 +82,7 @@ def test_declining_needs_a_reason_and_is_recorded(cast, flood_rule):
     assert proposal.decided_at is not None
     event = warning.events.get(kind="plan_declined")
     assert event.actor == cast.leader_s1 and event.note == "不采纳《东城区防汛应急预案》：积水已排除，无需启动"
-    assert AuditEntry.objects.get(event=RiskAudit.PLAN_DECLINED).actor == cast.leader_s1
+    assert AuditEntry.objects.get(event=AuditEvent.PLAN_DECLINED).actor == cast.leader_s1
     with pytest.raises(DomainError) as error:
         plans.adopt_plan(cast.leader_s1, proposal)
     assert error.value.code == ErrorCode.CONFLICT
@@ -98,7 +98,7 @@ def test_a_declined_plan_is_proposed_again_only_at_a_higher_level(cast, flood_ru
     assert again.level == Level.RED
     plans.adopt_plan(cast.leader_s1, again)
     assert warning.events.filter(kind="plan_adopted").count() == 1
-    assert AuditEntry.objects.filter(event=RiskAudit.PLAN_ADOPTED).count() == 1
+    assert AuditEntry.objects.filter(event=AuditEvent.PLAN_ADOPTED).count() == 1
 
 
 def test_a_warning_with_an_open_proposal_cannot_be_closed_until_it_is_decided(cast, flood_rule):

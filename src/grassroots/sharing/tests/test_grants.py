@@ -11,7 +11,7 @@ from grassroots.accounts import services as accounts
 from grassroots.accounts.models import Department
 from grassroots.accounts.roles import Role
 from grassroots.audit.events import AuditEvent
-from grassroots.audit.models import AuditEntry
+from grassroots.audit.models import AuditEntry, AuditSubject
 from grassroots.cases.models import Notification
 from grassroots.conftest import PASSWORD, valid_id
 from grassroots.core.errors import DomainError, ErrorCode
@@ -168,6 +168,9 @@ def test_reads_through_a_grant_are_audited_with_the_reader_and_the_people_shown(
     listed = AuditEntry.objects.filter(event=AuditEvent.PERSON_LISTED).latest("pk")
     assert str(c.p1.pk) in listed.extra["ids"] and str(c.p1.pk) in entry.extra["ids"]
     assert grants.SUBJECT_KEYS["registry.person"] == "ids"
+    # …and the auditors' index names the people a grant read showed, so the person search finds it.
+    about = set(AuditSubject.objects.filter(entry=entry).values_list("kind", "object_id"))
+    assert {("registry.person", str(c.p1.pk)), ("registry.person", str(c.p3.pk))} <= about
 
 
 def test_a_rate_limit_of_zero_or_less_is_refused(share_cast, api_client):
