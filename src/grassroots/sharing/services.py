@@ -231,5 +231,7 @@ def leave_feedback(release: OpenRelease, message: str, *, client: str) -> Releas
     if not 2 <= len(message) <= 1000:
         raise DomainError(ErrorCode.INVALID_INPUT, "意见应为 2–1000 个字 / feedback needs 2–1000 characters")
     _take_feedback_slot(client)
-    # Not audited: anonymous text with no personal data and no actor (audit/events.py has no event for it).
-    return ReleaseFeedback.objects.create(release=release, message=message)
+    feedback = ReleaseFeedback.objects.create(release=release, message=message)
+    # Every write is audited; the public has no account, so the entry has no actor and keeps no address.
+    record(actor=None, event=AuditEvent.OPEN_DATA_FEEDBACK, target=feedback, extra={"release": str(release.pk)})
+    return feedback

@@ -4,6 +4,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
+from grassroots.audit.events import AuditEvent
+from grassroots.audit.models import AuditEntry
 from grassroots.cases.intake import open_case
 from grassroots.cases.models import Case, Channel
 from grassroots.cases.tests.conftest import report
@@ -49,9 +51,13 @@ def test_downloads_in_three_formats(release, client):
 def test_the_public_reads_and_leaves_feedback_without_logging_in(release, client):
     assert release.title in client.get("/open/").content.decode()
     client.post(f"/open/{release.pk}/", {"message": "乙街道的数字好像偏少"})
-    assert ReleaseFeedback.objects.get().message == "乙街道的数字好像偏少"
+    feedback = ReleaseFeedback.objects.get()
+    assert feedback.message == "乙街道的数字好像偏少"
+    entry = AuditEntry.objects.get(event=AuditEvent.OPEN_DATA_FEEDBACK)
+    assert entry.actor is None and entry.target_id == str(feedback.pk)
     client.post(f"/open/{release.pk}/", {"message": ""})
-    assert ReleaseFeedback.objects.count() == 1
+    audited = AuditEntry.objects.filter(event=AuditEvent.OPEN_DATA_FEEDBACK).count()
+    assert ReleaseFeedback.objects.count() == 1 == audited
     assert client.get("/open/999/").status_code == 404
 
 
