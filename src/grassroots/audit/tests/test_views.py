@@ -163,3 +163,11 @@ def test_a_missing_signing_key_is_a_clear_page_error(cast, client, settings):
     assert page.status_code == 503 and "GRASSROOTS_AUDIT_SIGNING_KEY" in page.content.decode()
     proof = client.get("/audit/entries/1/proof.json")
     assert proof.status_code == 503 and "GRASSROOTS_AUDIT_SIGNING_KEY" in proof.json()["message"]
+
+
+def test_the_navigation_shows_the_audit_log_to_auditors_only(cast, client):
+    auditor = officer(cast, "auditor_nav", cast.D)
+    client.force_login(auditor, backend=BACKEND)
+    assert 'href="/audit/"' in client.get("/").content.decode()
+    client.force_login(cast.grid_g1, backend=BACKEND)
+    assert 'href="/audit/"' not in client.get("/").content.decode()
