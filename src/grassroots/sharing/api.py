@@ -7,8 +7,6 @@ a key belongs to a department's grant and carries exactly what was granted. `GET
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from ninja.security import APIKeyHeader
 
 from grassroots.core import idempotency
 from grassroots.core.errors import NotFound
+from grassroots.core.request_id import current_request_id
 from grassroots.sharing import feedback, grants, reading, workflow
 from grassroots.sharing.dcat import MEDIA_TYPES, dcat_catalogue
 from grassroots.sharing.models import DataErrorReport, OpenRelease, ShareGrant, ShareRequest
@@ -224,5 +223,5 @@ def data(request: HttpRequest, resource: int | None = None, offset: int = 0, lim
         resource_id=resource,
         offset=offset,
         limit=limit,
-        request_id=request.headers.get("X-Request-ID") or uuid.uuid4().hex,
+        request_id=current_request_id(),
     )
