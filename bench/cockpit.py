@@ -2,7 +2,7 @@
 rollups, beside the raw scan of the cases table that would give the same numbers; plus the incremental
 refresh and the forecast backtest (MASE, MAPE) beside seasonal naive.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/cockpit.py [--cases 1000000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/cockpit.py [--cases 1000000] [--keep]
 
 Creates a throw-away database (PostgreSQL when DATABASE_URL is set, else SQLite), imports the large demo
 territory (10 streets, 80 communities, 2,000 grids), and writes two years of past cases with the demo's
@@ -27,15 +27,30 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings")
 GOAL_MS = 200.0
 
 
-def fresh_database(reuse: str | None) -> None:
+def fresh_database(reuse: str | None) -> str | None:
+    """A new PostgreSQL database for this run (or the one to reuse); None on SQLite (a throw-away home)."""
     url = os.environ.get("DATABASE_URL")
     if not url:
-        return
+        return None
     base = url.rsplit("/", 1)[0]
     name = reuse or f"grassroots_cockpit_bench_{os.getpid()}"
     if not reuse:
         subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
     os.environ["DATABASE_URL"] = f"{base}/{name}"
+    return name
+
+
+def finish(name: str | None, keep: bool) -> None:
+    if name is None:
+        return
+    from django.db import connections
+
+    connections.close_all()
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    if keep:
+        print(f"\nkept database {name}: time again with --reuse {name}")
+    else:
+        subprocess.run(["psql", f"{base}/postgres", "-qc", f"DROP DATABASE {name}"], check=True)
 
 
 def timed(fn, repeat: int = 7) -> float:
@@ -193,8 +208,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--reuse", help="time again on a database an earlier run filled (PostgreSQL)")
     parser.add_argument("--signals", type=int, default=500_000, help="risk signals to seed (folded into warnings)")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database for --reuse")
     args = parser.parse_args()
-    fresh_database(args.reuse)
+    database = fresh_database(args.reuse)
     import django
 
     django.setup()
@@ -268,6 +284,7 @@ def main() -> None:
         f"  seasonal naive  MASE {figures['naive_mase']:.3f}  MAPE {figures['naive_mape']:.1f}%\n"
         f"  ratio (model / naive MASE): {figures['mase'] / figures['naive_mase']:.2f} (goal < 1)"
     )
+    finish(database, keep=args.keep or bool(args.reuse))
 
 
 if __name__ == "__main__":
