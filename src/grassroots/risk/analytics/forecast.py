@@ -24,6 +24,8 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import stats
 
+from grassroots.risk.analytics.series import count_series
+
 SEASON = 52
 MIN_HISTORY = 8  # weeks; fewer cannot separate a level from a trend from noise
 WINDOW_SEASONS = 2
@@ -32,6 +34,7 @@ HARMONICS = 3
 # multiply the forecast tenfold in a month. So the trend alone may at most double or halve the forecast
 # over the horizon; a real change that fast shows up in the next refit, not in an extrapolation.
 MAX_TREND = math.log(2.0)
+HISTORY = ("历史数据", "history")  # the argument's name in error messages
 
 
 @dataclass(frozen=True)
@@ -54,19 +57,8 @@ class Backtest:
     coverage: float  # share of actuals inside the model's intervals
 
 
-def _values(history: Sequence[float] | np.ndarray) -> np.ndarray:
-    y = np.asarray(history, dtype=float)
-    if y.ndim != 1:
-        raise ValueError("历史数据须为一维序列 / history must be a one-dimensional series")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("历史数据含缺失或无穷值 / history contains NaN or infinite values")
-    if np.any(y < 0):
-        raise ValueError("历史数据不能为负 / history must not be negative")
-    return y
-
-
 def _history(history: Sequence[float] | np.ndarray, horizon: int) -> np.ndarray:
-    y = _values(history)
+    y = count_series(history, name=HISTORY)
     if horizon < 1:
         raise ValueError("预测步数至少为 1 / horizon must be at least 1")
     if len(y) < MIN_HISTORY:
@@ -263,7 +255,7 @@ def backtest_many(
         raise ValueError("预测步数至少为 1 / horizon must be at least 1")
     errors = _Errors()
     for one in series:
-        y = _values(one)
+        y = count_series(one, name=HISTORY)
         if len(y) >= MIN_HISTORY + horizon:
             errors.add(y, horizon=horizon, origins=origins, season=season, level=level)
     return errors.summary(horizon)

@@ -15,6 +15,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.special import xlogy
 
+from grassroots.risk.analytics.series import count_series
+
 # 1 / Φ⁻¹(0.75): the MAD of a normal sample times this estimates its standard deviation.
 MAD_TO_SD = 1.4826
 
@@ -32,17 +34,6 @@ class ChangePoint:
     index: int  # first day of the new regime
     before: float  # mean daily count of the segment that ends at index - 1
     after: float  # mean daily count of the segment that starts at index
-
-
-def _counts(counts: Sequence[float] | np.ndarray) -> np.ndarray:
-    x = np.asarray(counts, dtype=float)
-    if x.ndim != 1:
-        raise ValueError("计数须为一维序列 / counts must be a one-dimensional series")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("计数含缺失或无穷值 / counts contain NaN or infinite values")
-    if np.any(x < 0):
-        raise ValueError("计数不能为负 / counts must not be negative")
-    return x
 
 
 def seasonal_anomalies(
@@ -64,7 +55,7 @@ def seasonal_anomalies(
     """
     if period < 1 or lookback < 1:
         raise ValueError("周期与回看期数须至少为 1 / period and lookback must be at least 1")
-    x = _counts(counts)
+    x = count_series(counts)
     span = period * lookback
     if len(x) <= span:
         return []
@@ -97,7 +88,7 @@ def dispersion(counts: Sequence[float] | np.ndarray) -> float:
     Estimated from lag-1 differences with the MAD, so a level shift (one huge difference) or a spike does
     not inflate it: for independent days, Var(x_t − x_{t−1}) = 2σ².
     """
-    x = _counts(counts)
+    x = count_series(counts)
     mean = float(x.mean()) if len(x) else 0.0
     if len(x) < 3 or mean <= 0:
         return 1.0
@@ -120,7 +111,7 @@ def change_points(
     """
     if min_size < 1:
         raise ValueError("最小段长须至少为 1 / min_size must be at least 1")
-    x = _counts(counts)
+    x = count_series(counts)
     n = len(x)
     if n < 2 * min_size:
         return []
