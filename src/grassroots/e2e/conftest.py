@@ -1,9 +1,12 @@
 """Playwright for Python driving Debian's chromium (never a downloaded browser)."""
 
 import os
+import re
 import shutil
 
 import pytest
+
+from grassroots.conftest import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,3 +39,17 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """`login(page, username)`: sign in through the login form with the cast's password, and land on home."""
+
+    def log_in(page, username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r".*/$"))
+
+    return log_in

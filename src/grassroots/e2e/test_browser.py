@@ -1,25 +1,15 @@
 """End to end in a real browser: log in, open the region tree and a person record, check the masking."""
 
-import re
-
 import pytest
 
-from grassroots.conftest import PASSWORD, Cast, valid_id
+from grassroots.conftest import Cast, valid_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
-
-
-def test_street_leader_sees_the_tree_and_a_masked_person(live_server, page):
+def test_street_leader_sees_the_tree_and_a_masked_person(live_server, page, login):
     cast = Cast()
-    login(page, live_server, "leader_s1")
+    login(page, "leader_s1")
     page.click("text=辖区网格")
     tree = page.get_by_test_id("region-tree")
     assert "东城测试区" not in tree.inner_text()  # the district is above this leader's scope
@@ -35,9 +25,9 @@ def test_street_leader_sees_the_tree_and_a_masked_person(live_server, page):
     assert full_id not in page.content() and "13812345678" not in page.content()
 
 
-def test_grid_worker_reveals_a_phone_with_a_reason(live_server, page):
+def test_grid_worker_reveals_a_phone_with_a_reason(live_server, page, login):
     cast = Cast()
-    login(page, live_server, "grid_g1")
+    login(page, "grid_g1")
     page.goto(f"{live_server.url}/registry/persons/{cast.p1.pk}/")
     assert page.get_by_test_id("person-facts").locator("[data-field=name]").inner_text() == "张三丰"
     page.select_option("select[name=field]", "id_number")
@@ -46,17 +36,17 @@ def test_grid_worker_reveals_a_phone_with_a_reason(live_server, page):
     assert valid_id(seq="123") in page.get_by_test_id("revealed").inner_text()
 
 
-def test_outsider_gets_not_found_for_another_streets_person(live_server, page):
+def test_outsider_gets_not_found_for_another_streets_person(live_server, page, login):
     cast = Cast()
-    login(page, live_server, "outsider")
+    login(page, "outsider")
     response = page.goto(f"{live_server.url}/registry/persons/{cast.p1.pk}/")
     assert response.status == 404
     assert "张" not in page.locator("main").inner_text()
 
 
-def test_elder_mode_enlarges_type(live_server, page):
+def test_elder_mode_enlarges_type(live_server, page, login):
     Cast()
-    login(page, live_server, "grid_g1")
+    login(page, "grid_g1")
     normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.click("text=长者模式")
     page.wait_for_load_state()

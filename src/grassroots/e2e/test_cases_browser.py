@@ -4,26 +4,18 @@ import re
 
 import pytest
 
-from grassroots.conftest import PASSWORD, Cast
+from grassroots.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
-
-
-def test_the_closed_loop_in_a_browser(live_server, page, browser):
+def test_the_closed_loop_in_a_browser(live_server, page, browser, login):
     from grassroots.cases.defaults import seed
     from grassroots.cases.models import Case, Category, ResponsibilityRule
 
     seed(Category, ResponsibilityRule)
     Cast()
-    login(page, live_server, "resident")
+    login(page, "resident")
     page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
     page.goto(f"{live_server.url}/portal/report/")
     assert page.locator("select[name=category]").count() == 0  # elder mode: fewer fields
@@ -35,7 +27,7 @@ def test_the_closed_loop_in_a_browser(live_server, page, browser):
     assert case.category.code == "garbage" and case.owner_region.code == "C1"
 
     staff = browser.new_context(locale="zh-CN").new_page()
-    login(staff, live_server, "worker_c1")
+    login(staff, "worker_c1")
     staff.goto(f"{live_server.url}/cases/{case.pk}/")
     staff.click("text=签收")
     staff.fill("form[action$='/resolve/'] input[name=note]", "已联系环卫清运完毕")
@@ -47,13 +39,13 @@ def test_the_closed_loop_in_a_browser(live_server, page, browser):
     assert "已解决（群众确认）" in page.get_by_test_id("case-status").inner_text()
 
 
-def test_a_resident_picks_the_place_on_the_offline_map(live_server, page):
+def test_a_resident_picks_the_place_on_the_offline_map(live_server, page, login):
     from grassroots.cases.defaults import seed
     from grassroots.cases.models import Case, Category, ResponsibilityRule
 
     seed(Category, ResponsibilityRule)
     Cast()
-    login(page, live_server, "resident")
+    login(page, "resident")
     page.goto(f"{live_server.url}/portal/report/")
     picker = page.get_by_test_id("map-pick")
     errors = []

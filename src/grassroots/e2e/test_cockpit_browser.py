@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from grassroots.conftest import PASSWORD, Cast
+from grassroots.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "img"
 
 
-def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, page):
+def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, page, login):
     from grassroots.cases.defaults import seed
     from grassroots.cases.intake import open_case
     from grassroots.cases.models import Case, Category, Channel, ResponsibilityRule
@@ -30,11 +30,7 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     rollups.rebuild()
     warning_rollup.refresh()
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "leader_s1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
+    login(page, "leader_s1")
     page.goto(f"{live_server.url}/cockpit/")
     street_today = Case.objects.filter(region_path__startswith=cast.S1.path, created_at__date=timezone.localdate())
     assert page.get_by_test_id("value-intake_today").inner_text() == str(street_today.count())
@@ -61,18 +57,14 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     assert page.get_by_test_id("case-count").inner_text() == "3"
 
 
-def test_panels_flag_themselves_when_polling_stops(live_server, page):
+def test_panels_flag_themselves_when_polling_stops(live_server, page, login):
     from grassroots.cockpit import rollups, warning_rollup
 
     cast = Cast()
     rollups.rebuild()
     warning_rollup.refresh()
     page.clock.install()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "leader_s1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
+    login(page, "leader_s1")
     page.goto(f"{live_server.url}/cockpit/?region={cast.S1.pk}")
     page.wait_for_function("() => document.querySelectorAll('[data-testid=asof]').length === 6")
     assert page.locator('[data-testid=asof][data-stale="1"]').count() == 0
