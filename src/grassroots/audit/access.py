@@ -68,7 +68,7 @@ class Filters:
     @classmethod
     def parse(cls, params) -> Filters:
         before = params.get("before", "").strip()
-        if before and not before.isdigit():
+        if before and not (before.isascii() and before.isdigit()):  # "²" is a digit to isdigit, not to int
             raise DomainError(ErrorCode.INVALID_INPUT, gettext("分页参数无效"))
         return cls(
             person=params.get("person", "").strip()[:64],

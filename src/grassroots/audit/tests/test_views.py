@@ -129,6 +129,7 @@ def test_the_actor_search_and_paging_by_leaf_index(cast, client):
     before = re.search(r"before=(\d+)", first.content.decode()).group(1)
     assert leaves(client.get(f"/audit/?actor=grid_g1&before={before}")) == mine[50:]
     assert client.get("/audit/?since=2026-13-01").status_code == 400
+    assert client.get("/audit/?before=%C2%B2").status_code == 400  # a Unicode digit int() refuses
 
 
 def test_every_checkpoint_can_be_listed_and_downloaded(cast, client):
