@@ -43,6 +43,8 @@ MAX_EVIDENCE = 20
 DOMAIN_ZH = {"cases": "事件态势", "opinion": "舆情", "environment": "环境", "emergency": "应急", "finance": "金融"}
 DISPOSITION_ZH = {"handled": "已处置", "case": "已转事件办理", "false_alarm": "误报", "monitoring": "持续关注后解除"}
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# No real signal precedes the Unix epoch; a time near datetime.min would overflow the dedupe window (a 500).
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Roles a rule may notify: those that can see warnings in their area (a resident or a department cannot).
 NOTIFIABLE_ROLES = tuple(role for role in Role if Perm.VIEW_RISK in PERMISSIONS[role])
 
@@ -86,6 +88,8 @@ def _validated(domain, region, kind, value, severity, evidence, occurred_at) -> 
     at = occurred_at or now
     if at.tzinfo is None or at > now + FUTURE_TOLERANCE:
         raise DomainError(ErrorCode.INVALID_INPUT, "发生时间须带时区且不在将来 / occurred_at must be aware, not future")
+    if at < EARLIEST:
+        raise DomainError(ErrorCode.INVALID_INPUT, "发生时间不能早于 1970 年 / occurred_at must not precede 1970")
     return links, at
 
 

@@ -58,6 +58,7 @@ def test_it_needs_a_token(cast, client):
         ({"evidence": ["/x"] * 21}, 422),
         ({"occurred_at": "2026-01-01T08:00:00"}, 400),  # no time zone
         ({"occurred_at": "2999-01-01T08:00:00+08:00"}, 400),  # the future
+        ({"occurred_at": "0001-01-01T00:00:00+00:00"}, 400),  # the dedupe window would fall off the calendar
     ],
 )
 def test_bad_signals_get_a_clear_4xx_and_store_nothing(cast, api_client, change, status):

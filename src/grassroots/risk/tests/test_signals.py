@@ -62,6 +62,7 @@ def test_it_refuses_bad_signals_and_stores_nothing(cast):
         {"value": float("nan")},
         {"kind": ""},
         {"occurred_at": timezone.now() + dt.timedelta(hours=1)},
+        {"occurred_at": dt.datetime(1, 1, 1, tzinfo=dt.UTC)},
         {"evidence": ["x"] * 21},
     ]
     base = {"domain": "environment", "region": cast.G1, "kind": "AQI", "value": 1.0, "severity": 1}
