@@ -17,7 +17,6 @@ from operator import or_
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from grassroots.accounts.roles import Perm
@@ -28,6 +27,7 @@ from grassroots.audit.models import AuditEntry, AuditSubject, Checkpoint
 from grassroots.audit.services import record
 from grassroots.audit.subjects import PERSON
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.time import parse_day, within_days
 
 PAGE_SIZE = 50
 
@@ -73,8 +73,8 @@ class Filters:
         return cls(
             person=params.get("person", "").strip()[:64],
             actor=params.get("actor", "").strip()[:150],
-            since=_day(params.get("since", "")),
-            until=_day(params.get("until", "")),
+            since=parse_day(params.get("since", "").strip()),
+            until=parse_day(params.get("until", "").strip()),
             before=int(before) if before else None,
         )
 
@@ -84,20 +84,6 @@ class Filters:
             for k, v in (("person", self.person), ("actor", self.actor), ("since", self.since), ("until", self.until))
             if v
         }
-
-
-def _day(text: str) -> dt.date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, gettext("日期格式应为 YYYY-MM-DD：%(d)s") % {"d": text}) from None
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 @dataclass(frozen=True)
@@ -116,10 +102,7 @@ def search_entries(actor, filters: Filters) -> Page:
         qs = qs.filter(leaf_index__in=about)
     if filters.actor:
         qs = qs.filter(actor_label=filters.actor)
-    if filters.since:
-        qs = qs.filter(at__gte=_midnight(filters.since))
-    if filters.until:
-        qs = qs.filter(at__lt=_midnight(filters.until + dt.timedelta(days=1)))
+    qs = within_days(qs, "at", filters.since, filters.until)
     if filters.before is not None:
         qs = qs.filter(leaf_index__lt=filters.before)
     rows = list(qs.order_by("-leaf_index")[: PAGE_SIZE + 1])

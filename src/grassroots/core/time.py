@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from grassroots.core.errors import DomainError, ErrorCode
 
@@ -41,4 +42,4 @@ def parse_day(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD：{value}") from None
+        raise DomainError(ErrorCode.INVALID_INPUT, gettext("日期格式应为 YYYY-MM-DD：%(d)s") % {"d": value}) from None

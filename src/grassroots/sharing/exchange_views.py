@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import grants_with
 from grassroots.areas.models import Region
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.time import parse_day
 from grassroots.sharing import catalogue, feedback, grants, reading, workflow
 from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, Sensitivity, SharingClass
 from grassroots.sharing.sources import SOURCES
@@ -25,13 +24,6 @@ def _int(value) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字 / not a number: {value}") from None
-
-
-def _date(value) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"日期格式应为 YYYY-MM-DD / date: {value}") from None
 
 
 @login_required
@@ -144,8 +136,8 @@ def submit_request(request, dataset_id: int):
         fields=request.POST.getlist("fields"),
         region_id=_int(request.POST.get("region")) or 0,
         duration_days=_int(request.POST.get("duration_days")) or 0,
-        period_start=_date(request.POST.get("period_start")),
-        period_end=_date(request.POST.get("period_end")),
+        period_start=parse_day(request.POST.get("period_start")),
+        period_end=parse_day(request.POST.get("period_end")),
     )
     try:
         item = workflow.submit_request(request.user, spec)

@@ -35,3 +35,10 @@ def test_the_language_switch_sticks_for_the_session(client, cast):
     client.post("/i18n/setlang/", {"language": "en", "next": "/cases/"})
     page = client.get("/cases/").content.decode()
     assert "Case workbench" in page and "Patrol report" in page
+
+
+def test_a_bad_date_is_refused_in_the_readers_language(client, cast):
+    client.post("/accounts/login/", {"username": "grid_g1", "password": PASSWORD})
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cases/"})
+    page = client.get("/cases/?received_from=2026-13-01")
+    assert page.status_code == 400 and "Dates must be YYYY-MM-DD: 2026-13-01" in page.content.decode()
