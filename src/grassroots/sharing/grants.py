@@ -20,6 +20,7 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import grants_with
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
+from grassroots.audit.subjects import SUBJECT_KEYS as AUDIT_SUBJECT_KEYS
 from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.sharing import reading
@@ -30,8 +31,9 @@ from grassroots.sharing.workflow import department_members, notice
 
 KEY_PREFIX = "gs_"
 MAX_PAGE = 1000
-# Where an audited read lists the records it showed: `ids` for people, as registry person lists do.
-SUBJECT_KEYS = {"registry.person": "ids", "cases.case": "cases"}
+# Where an audited read lists the records it showed (`ids` for people, as registry person lists do): the
+# detail keys the auditors' index reads for this event, so the two cannot drift apart.
+SUBJECT_KEYS = {kind: key for key, kind in AUDIT_SUBJECT_KEYS[AuditEvent.SHARED_DATA_ACCESSED].items()}
 
 
 def hash_key(key: str) -> str:
