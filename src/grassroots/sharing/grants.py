@@ -109,6 +109,7 @@ def revoke_grant(actor, grant: ShareGrant, *, reason: str) -> ShareGrant:
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise DomainError(ErrorCode.INVALID_INPUT, "撤销须写明理由（至少 4 个字） / revocation needs a reason")
+    grant = ShareGrant.objects.select_for_update().get(pk=grant.pk)  # two revokes at once: one wins, one is told
     if grant.revoked_at:
         raise DomainError(ErrorCode.CONFLICT, "授权已撤销 / already revoked")
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = timezone.now(), actor, reason[:300]
