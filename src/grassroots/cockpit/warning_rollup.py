@@ -61,11 +61,12 @@ def _computed(today: dt.date | None) -> dict[tuple[int, str], dict[str, int]]:
 def refresh(today: dt.date | None = None) -> dict[str, int]:
     """Recompute the rollup and write the differences (the cockpit's Celery job runs it every 2 minutes)."""
     started, now = time.perf_counter(), timezone.now()
-    fresh = _computed(today)
-    parents = dict(Region.objects.values_list("pk", "parent_id"))
     with transaction.atomic():
         RollupState.objects.get_or_create(name=STATE)
         state = RollupState.objects.select_for_update().get(name=STATE)
+        # Computed under the lock, so an overlapping refresh can never write an older snapshot last.
+        fresh = _computed(today)
+        parents = dict(Region.objects.values_list("pk", "parent_id"))
         old = {(r.region_id, r.domain): r for r in DomainStat.objects.select_for_update()}
         changed = [
             row for key, row in old.items() if key in fresh and any(getattr(row, f) != fresh[key][f] for f in FIELDS)
