@@ -7,6 +7,7 @@ Each problem names the first entry (leaf index) or checkpoint (sequence number) 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,16 +37,19 @@ class Report:
     entries: int = 0
     checkpoints: int = 0
     problems: list[Problem] = field(default_factory=list)
+    _listed: Counter = field(default_factory=Counter, repr=False)  # problems listed per kind, so add() is O(1)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def add(self, kind: str, message: str, **where: int | None) -> None:
-        if sum(p.kind == kind for p in self.problems) == MAX_LISTED:
+        listed = self._listed[kind]
+        if listed == MAX_LISTED:
             self.problems.append(Problem(kind, f"… more problems of kind {kind} are not listed"))
-        elif sum(p.kind == kind for p in self.problems) < MAX_LISTED:
+        elif listed < MAX_LISTED:
             self.problems.append(Problem(kind, message, **where))
+        self._listed[kind] = listed + 1
 
 
 def verify() -> Report:
