@@ -37,8 +37,9 @@ static: $(VENDOR)/.copied
 run: install static
 	$(BIN)/grassroots migrate --noinput
 	$(BIN)/grassroots demo --scale $(SCALE)
-	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/)"
-	$(BIN)/grassroots runserver $(HOST)
+	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/); periodic jobs run in 'grassroots beat' (log: var/beat.log)"
+	@mkdir -p var; $(BIN)/grassroots beat > var/beat.log 2>&1 & beat=$$!; \
+	  trap 'kill $$beat 2>/dev/null' EXIT INT TERM; $(BIN)/grassroots runserver $(HOST)
 
 # Debian's chromium for the browser tests; never a downloaded browser.
 chromium:
