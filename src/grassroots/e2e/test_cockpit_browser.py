@@ -11,6 +11,12 @@ from grassroots.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "img"
+MAP_PIXEL = """([lng, lat]) => {
+  const el = document.querySelector('[data-cockpit-map]');
+  const [x, y] = echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, [lng, lat]);
+  const box = el.getBoundingClientRect();
+  return [box.left + x, box.top + y];
+}"""
 
 
 def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, page, login):
@@ -40,9 +46,11 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.screenshot(path=str(SHOTS / "cockpit-e2e-street.png"), full_page=True)
 
-    page.get_by_test_id(f"drill-{cast.C1.pk}").click()
+    # Drill down on the map itself: click where 一社区's centre is drawn (ECharts converts lng/lat to pixels).
+    x, y = page.evaluate(MAP_PIXEL, [cast.C1.center_lng, cast.C1.center_lat])
+    page.mouse.click(x, y)
     page.wait_for_url(re.compile(rf".*region={cast.C1.pk}$"))
-    page.get_by_test_id(f"drill-{cast.G1.pk}").click()
+    page.get_by_test_id(f"drill-{cast.G1.pk}").click()  # …and through the table of children
     page.wait_for_url(re.compile(rf".*region={cast.G1.pk}$"))
     assert page.get_by_test_id("region-name").inner_text() == cast.G1.name
     in_grid = Case.objects.filter(region=cast.G1, created_at__gte=timezone.now() - dt.timedelta(days=1))
