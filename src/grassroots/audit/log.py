@@ -340,37 +340,3 @@ def prove_consistency(old: Checkpoint, new: Checkpoint) -> dict:
         "old_checkpoint": old.note,
         "new_checkpoint": new.note,
     }
-
-
-def inclusion(entry: AuditEntry, size: int | None = None) -> dict:
-    """Inclusion proof against the current (unsigned) tree of `size` leaves; prefer `prove`."""
-    current = tree()
-    size = size or len(current)
-    if not 0 <= entry.leaf_index < size <= len(current):
-        raise LogError(
-            gettext("记录 #%(i)s 不在大小为 %(size)s 的树中（现有 %(n)s 条）")
-            % {"i": entry.leaf_index, "size": size, "n": len(current)}
-        )
-    return {
-        "leaf_index": entry.leaf_index,
-        "tree_size": size,
-        "leaf_hash": entry.leaf_hash,
-        "root_hash": current.root(size).hex(),
-        "proof": [p.hex() for p in current.inclusion_proof(entry.leaf_index, size)],
-    }
-
-
-def consistency(old_size: int, new_size: int) -> dict:
-    current = tree()
-    if not 0 < old_size <= new_size <= len(current):
-        raise LogError(
-            gettext("大小须满足 0 < 旧 ≤ 新 ≤ %(n)s：%(old)s → %(new)s")
-            % {"n": len(current), "old": old_size, "new": new_size}
-        )
-    return {
-        "old_size": old_size,
-        "new_size": new_size,
-        "old_root": current.root(old_size).hex(),
-        "new_root": current.root(new_size).hex(),
-        "proof": [p.hex() for p in current.consistency_proof(old_size, new_size)],
-    }

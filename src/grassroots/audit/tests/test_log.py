@@ -60,7 +60,7 @@ def test_inclusion_and_consistency_proofs_verify(entries):
     first = log.make_checkpoint()
     record(actor=None, event=AuditEvent.PERSON_VIEWED, extra={"late": True})
     second = log.make_checkpoint()
-    proof = log.inclusion(entries[3], second.size)
+    proof = log.prove(entries[3], second)
     assert verify_inclusion(
         bytes.fromhex(proof["leaf_hash"]),
         proof["leaf_index"],
@@ -68,7 +68,7 @@ def test_inclusion_and_consistency_proofs_verify(entries):
         [bytes.fromhex(p) for p in proof["proof"]],
         bytes.fromhex(second.root_hash),
     )
-    cons = log.consistency(first.size, second.size)
+    cons = log.prove_consistency(first, second)
     assert verify_consistency(
         first.size,
         second.size,
