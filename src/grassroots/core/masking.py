@@ -3,6 +3,11 @@
 Patterns: ``full`` shows the value; ``partial`` keeps what staff need to recognise a person (phone
 138****1234; ID number first 6 and last 4, i.e. the birthplace code and the check digits; name surname
 plus asterisks); ``hidden`` shows only that a value exists.
+
+Fields derived from an identifier are masked with it (``derived``): the first 6 and last 4 digits of an ID number
+hide exactly digits 7-14, the birth date, so a full birth date beside a partial ID would rebuild the whole ID. Under
+``partial`` only the birth year shows, which leaves about 365 / 11 ≈ 33 candidate IDs once the check digit is used;
+sex needs no masking of its own there, since digit 17 (its parity) is among the last four shown anyway.
 """
 
 from __future__ import annotations
@@ -35,6 +40,15 @@ def mask_name(name: str) -> str:
 
 def mask_text(text: str) -> str:
     return text[:2] + "***" if len(text) > 2 else "***"
+
+
+def derived_from_id(birth_date, sex: str, pattern: Pattern) -> dict:
+    """Birth date and sex, which come from the ID number, shown no more than the ID number itself is."""
+    if pattern == Pattern.FULL:
+        return {"birth_date": birth_date, "birth_year": birth_date.year, "sex": sex}
+    if pattern == Pattern.PARTIAL:
+        return {"birth_date": None, "birth_year": birth_date.year, "sex": sex}
+    return {"birth_date": None, "birth_year": None, "sex": None}
 
 
 PARTIAL_MASKERS = {"phone": mask_phone, "id_number": mask_id_number, "name": mask_name}

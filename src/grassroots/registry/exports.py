@@ -18,7 +18,7 @@ COLUMNS = {
     "persons": [
         ("name", "姓名"),
         ("sex_label", "性别"),
-        ("birth_date", "出生日期"),
+        ("birth_year", "出生年份"),
         ("id_number", "身份证号"),
         ("phone", "联系电话"),
         ("residence_label", "人口类型"),

@@ -18,13 +18,19 @@ def masked_pii(viewer, person: Person) -> dict[str, str | None]:
     return {f: masking.apply(f, getattr(person, f), pattern_for(viewer, f, path)) for f in PII_FIELDS}
 
 
+def derived_fields(viewer, person: Person) -> dict:
+    """Birth date and sex come from the ID number, so they are masked with it (see core.masking)."""
+    pattern = pattern_for(viewer, "id_number", person.region.path)
+    derived = masking.derived_from_id(person.birth_date, person.sex, pattern)
+    derived["sex_label"] = person.get_sex_display() if derived["sex"] else None
+    return derived
+
+
 def person_row(viewer, person: Person) -> dict:
     return {
         "id": person.pk,
         **masked_pii(viewer, person),
-        "sex": person.sex,
-        "sex_label": person.get_sex_display(),
-        "birth_date": person.birth_date,
+        **derived_fields(viewer, person),
         "residence": person.residence,
         "residence_label": person.get_residence_display(),
         "region_id": person.region_id,

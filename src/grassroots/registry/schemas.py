@@ -8,9 +8,10 @@ class PersonOut(Schema):
     name: str | None
     id_number: str | None
     phone: str | None
-    sex: str
-    sex_label: str
-    birth_date: dt.date
+    sex: str | None = Field(..., description="由身份证号推出，随身份证号一同脱敏")
+    sex_label: str | None
+    birth_date: dt.date | None = Field(..., description="仅在可查看完整身份证号时给出，否则为空")
+    birth_year: int | None = Field(..., description="出生年份；身份证号完全隐藏时为空")
     residence: str
     residence_label: str
     region_id: int

@@ -199,7 +199,7 @@ def test_excel_export_is_a_workbook_with_masked_cells(cast, api_client):
     response = api_client.as_user(cast.staff_s1).get("/api/v1/registry/export/persons?fmt=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("姓名", "性别", "出生日期")
+    assert rows[0][:3] == ("姓名", "性别", "出生年份")
     assert sorted(r[4] for r in rows[1:]) == ["138****5678", "139****1111"]
 
 
