@@ -5,7 +5,7 @@ Mail goes out after the transaction commits, so a rolled-back change never sends
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 from grassroots.accounts.models import Membership
@@ -49,5 +49,11 @@ def notify_users(
     recipients = sorted({u.email for u in users if u.email}) if email else []
     if recipients:
         subject = subject or message[:60]
-        transaction.on_commit(lambda: send_mail(subject, message, None, recipients, fail_silently=True))
+        transaction.on_commit(lambda: send_each(subject, message, recipients))
     return len(users)
+
+
+def send_each(subject: str, message: str, recipients: list[str]) -> None:
+    """One message per recipient over one connection: a shared To: list would show each address to everyone."""
+    mails = [EmailMessage(subject, message, None, [address]) for address in recipients]
+    get_connection(fail_silently=True).send_messages(mails)

@@ -23,6 +23,7 @@ from grassroots.cases.handling import UNFIXED_REASONS
 from grassroots.cases.models import Channel, Notification, Status
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.pages import safe_next
 from grassroots.core.time import now, parse_day
 
 
@@ -167,8 +168,7 @@ def act(request, case_id: int, verb: str):
         messages.error(request, error.message)
     else:
         messages.success(request, "操作成功")
-    target = request.POST.get("next") or f"/cases/{case.pk}/"
-    return redirect(target if target.startswith("/") and not target.startswith("//") else f"/cases/{case.pk}/")
+    return redirect(safe_next(request, f"/cases/{case.pk}/"))
 
 
 @login_required

@@ -24,7 +24,6 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,7 +33,7 @@ from grassroots.accounts.scope import covers, require_in_scope
 from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases.notify import notify_users
+from grassroots.cases.notify import notify_users, send_each
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.risk.levels import NAMES_ZH, Level
 from grassroots.risk.models import Delivery, Domain, Subscription, Warning
@@ -184,7 +183,7 @@ def deliver(warning: Warning, event: str, *, roles=()) -> Sent:
         {s.user.email for s in subscriptions if s.email and s.user.email} | {u.email for u in role_users if u.email}
     )
     if mail_to:
-        transaction.on_commit(lambda: send_mail(message[:80], message, None, mail_to, fail_silently=True))
+        transaction.on_commit(lambda: send_each(message[:80], message, mail_to))
     body = payload(warning, event)
     hooks = [
         Delivery(subscription=s, warning=warning, event=event, payload=body, next_attempt_at=timezone.now())

@@ -1,0 +1,37 @@
+"""Issue 11 regressions in the case pages and notices: open redirects, and e-mails that show recipients."""
+
+import pytest
+from django.core import mail
+
+from grassroots.cases.intake import open_case
+from grassroots.cases.models import Channel
+from grassroots.cases.notify import notify_users
+from grassroots.cases.tests.conftest import report
+from grassroots.cases.tests.test_views import login
+
+
+@pytest.mark.parametrize(
+    "target", ["/\\evil.example", "//evil.example", "https://evil.example/", "javascript:alert(1)"]
+)
+def test_an_action_never_redirects_off_site(case_cast, client, target):
+    case = open_case(case_cast.resident, report(category="street_vending"), channel=Channel.PORTAL)
+    login(client, case_cast.officer)
+    response = client.post(f"/cases/{case.pk}/act/accept/", {"next": target})
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+
+
+def test_an_action_follows_a_next_on_this_site(case_cast, client):
+    case = open_case(case_cast.resident, report(category="street_vending"), channel=Channel.PORTAL)
+    login(client, case_cast.officer)
+    response = client.post(f"/cases/{case.pk}/act/accept/", {"next": "/cases/?mine=1"})
+    assert response["Location"] == "/cases/?mine=1"
+
+
+def test_each_recipient_gets_a_message_of_their_own(cast, django_capture_on_commit_callbacks):
+    for i, user in enumerate((cast.grid_g1, cast.worker_c1, cast.staff_s1)):
+        user.email = f"u{i}@example.org"
+        user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_users([cast.grid_g1, cast.worker_c1, cast.staff_s1], "测试通知")
+    assert sorted(m.to[0] for m in mail.outbox) == ["u0@example.org", "u1@example.org", "u2@example.org"]
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
