@@ -33,8 +33,12 @@ def write_env(path: Path, values: dict[str, str]) -> None:
     tmp = path.with_suffix(".tmp")
     body = "# grassroots local settings and dev keys. Never commit this file.\n"
     body += "".join(f"{k}={v}\n" for k, v in values.items())
-    tmp.write_text(body, encoding="utf-8")
-    os.chmod(tmp, 0o600)
+    # Created owner-only from the first byte (os.open with 0600), so the secrets are never readable by others, not
+    # even between a create and a chmod; a leftover temporary file from a crash is replaced, not reused.
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(body)
     tmp.replace(path)
 
 
