@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import covers, require_perm
+from grassroots.accounts.scope import covers, has_perm, require_perm
 from grassroots.areas import services as areas
 from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
@@ -28,6 +29,7 @@ from grassroots.registry.models import House
 from grassroots.registry.services import verified_person
 
 STAFF_CHANNELS = {Channel.PATROL, Channel.ASSISTED, Channel.HOTLINE}
+SYSTEM_CHANNELS = {Channel.MACHINE, Channel.OPEN311}
 
 
 @dataclass
@@ -94,6 +96,12 @@ def open_case(actor, report: Report, *, channel: Channel) -> Case:
     _check_text(report)
     photos = evidence.check_photos(report.photos)
     grid, house = locate(report)
+    # The channel decides whose identity a case carries, so a staff channel needs a staff role: a resident posting
+    # "patrol" or "assisted" would otherwise drop their verified identity; system channels have no signed-in actor.
+    if channel in STAFF_CHANNELS and not has_perm(actor, Perm.VIEW_CASES):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("只有工作人员可以巡查上报、代办或录入热线"))
+    if channel in SYSTEM_CHANNELS and actor is not None:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("系统预警和 Open311 事件不能以个人身份提交"))
     if channel in STAFF_CHANNELS and not covers(actor, Perm.REPORT_CASES, grid.path):
         raise DomainError(ErrorCode.PERMISSION_DENIED, "只能在本人负责的区域内上报或代办 / outside your area")
     category, confidence, by_staff = _category(report)

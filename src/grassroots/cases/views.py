@@ -34,6 +34,8 @@ def _int(value):
         raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字：{value}") from None
 
 
+STAFF_ENTRY = (Channel.PATROL, Channel.ASSISTED)
+
 DATE_KEYS = {
     "received_from": _("受理自"),
     "received_to": _("受理至"),
@@ -175,7 +177,10 @@ def act(request, case_id: int, verb: str):
 def new_case(request):
     """Grid patrol (巡查上报) and assisted entry (代办) by staff."""
     form = ReportForm(request.POST or None, request.FILES or None, staff=True)
+    # The page offers two staff modes only; the service checks that the user holds a staff role for either.
     channel = request.POST.get("channel", request.GET.get("channel", "patrol"))
+    if channel not in STAFF_ENTRY:
+        raise DomainError(ErrorCode.INVALID_INPUT, _("未知的录入方式"))
     if request.method == "POST" and form.is_valid():
         try:
             case = intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel(channel))

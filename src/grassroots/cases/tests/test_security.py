@@ -35,3 +35,31 @@ def test_each_recipient_gets_a_message_of_their_own(cast, django_capture_on_comm
         notify_users([cast.grid_g1, cast.worker_c1, cast.staff_s1], "测试通知")
     assert sorted(m.to[0] for m in mail.outbox) == ["u0@example.org", "u1@example.org", "u2@example.org"]
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
+
+
+@pytest.mark.parametrize("channel", ["machine", "open311", "hotline", "portal", "api"])
+def test_the_staff_entry_page_refuses_any_other_channel(case_cast, client, channel):
+    from grassroots.cases.models import Case
+
+    login(client, case_cast.grid_g1)
+    response = client.post("/cases/new/", {"channel": channel, "title": "楼道堆放杂物", "description": "x" * 20})
+    assert response.status_code == 400 and not Case.objects.exists()
+
+
+@pytest.mark.parametrize("channel", ["patrol", "assisted"])
+def test_a_resident_cannot_report_through_a_staff_channel(case_cast, api_client, channel):
+    from grassroots.cases.models import Case
+
+    body = {"title": "楼道堆放杂物", "description": "3号楼楼道里堆满纸箱和旧家具，堵住了消防通道", "lng": 116.32}
+    body |= {"lat": 39.85, "channel": channel, "reporter_name": "某人", "reporter_phone": "13800000000"}
+    response = api_client.as_user(case_cast.resident).post("/api/v1/cases/", body)
+    assert response.status_code == 403 and not Case.objects.exists()
+
+
+def test_a_signed_in_user_cannot_file_as_the_system(case_cast):
+    from grassroots.core.errors import DomainError
+
+    for channel in (Channel.MACHINE, Channel.OPEN311):
+        with pytest.raises(DomainError) as error:
+            open_case(case_cast.grid_g1, report(), channel=channel)
+        assert error.value.status == 403
