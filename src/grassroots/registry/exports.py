@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.spreadsheet import safe_cell, safe_row
 
 MAX_EXPORT_ROWS = 200_000
 
@@ -44,16 +45,6 @@ COLUMNS = {
 }
 
 
-def _cell(value) -> object:
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # no formula injection when the file is opened in a spreadsheet
-    return value
-
-
 @transaction.atomic
 def export_rows(actor, kind: str, rows: list[dict], *, fmt: str, filters: dict) -> tuple[bytes, str, str]:
     """Return (body, content type, file name). `rows` come from presenters, so they are already masked."""
@@ -63,18 +54,18 @@ def export_rows(actor, kind: str, rows: list[dict], *, fmt: str, filters: dict) 
         raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, f"一次最多导出 {MAX_EXPORT_ROWS} 行，请缩小筛选范围")
     columns = COLUMNS[kind]
     header = [label for _, label in columns]
-    table = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    table = [[safe_cell(row.get(key)) for key, _ in columns] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
+        writer.writerow(safe_row(header))
         writer.writerows(table)
         # UTF-8 with BOM: Excel in China opens it as UTF-8 instead of GBK.
         body, content_type = ("\ufeff" + buffer.getvalue()).encode(), "text/csv; charset=utf-8"
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(kind)
-        sheet.append(header)
+        sheet.append(safe_row(header))
         for line in table:
             sheet.append(line)
         out = io.BytesIO()

@@ -216,3 +216,28 @@ def test_a_malformed_multipart_body_is_400(cast, api_client):
         "/api/v1/cases/hotline-import", b"--x\r\n", content_type="multipart/form-data"
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formula_guard_covers_list_cells_and_leading_tab_or_cr(cast, api_client, fmt):
+    """A tag list is joined into one cell: the guard must see the joined text; tab and CR lead formulas too."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from grassroots.registry.models import Tag, Tagging
+
+    for code, name in (("f1", "=HYPERLINK(\"http://x\")"), ("f2", "\t=1+1")):
+        tag = Tag.objects.create(code=code, name=name, applies_to="person")
+        Tagging.objects.create(tag=tag, person=cast.p1)
+    response = api_client.as_user(cast.staff_s1).get(f"/api/v1/registry/export/persons?fmt={fmt}")
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        rows = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    cells = [str(c) for row in rows for c in row if c is not None]
+    tag_cells = [c for c in cells if "HYPERLINK" in c]
+    assert tag_cells, cells
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), repr(cell)
