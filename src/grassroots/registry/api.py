@@ -12,10 +12,12 @@ from grassroots.registry.schemas import (
     HouseDetailOut,
     HouseIn,
     HouseOut,
+    HouseSearchIn,
     LegalPersonIn,
     LegalPersonOut,
     PersonIn,
     PersonOut,
+    PersonSearchIn,
     RegionCountOut,
     RevealIn,
     RevealOut,
@@ -71,9 +73,10 @@ def list_persons(
     return LazyRows(qs.order_by("region__path", "id"), render)
 
 
-@router.get("/persons/search", response=list[PersonOut])
-def search_persons(request: HttpRequest, id_number: str = "", phone: str = "", name: str = ""):
-    found = services.find_persons(request.auth, id_number=id_number, phone=phone, name=name)
+@router.post("/persons/search", response=list[PersonOut])
+def search_persons(request: HttpRequest, payload: PersonSearchIn):
+    terms = {k: v.strip() for k, v in payload.dict().items()}
+    found = services.find_persons(request.auth, **terms)
     return [_person_json(request.auth, p) for p in found]
 
 
@@ -136,15 +139,12 @@ def untag_person(request: HttpRequest, person_id: int, code: str):
 @paginate(BoundedLimitOffset)
 def list_houses(
     request: HttpRequest,
-    door: str = "",
     region: int | None = None,
     tag: str = "",
     house_type: str = "",
     is_rental: bool | None = None,
     **kwargs,
 ):
-    if door:
-        return [_house_json(h) for h in places.search_houses(request.auth, door)]
     qs = queries.filter_houses(
         places.houses_for(request.auth),
         region=_region_or_none(request, region),
@@ -153,6 +153,12 @@ def list_houses(
         is_rental=is_rental,
     )
     return LazyRows(qs.order_by("door_number"), lambda page: [_house_json(h) for h in page])
+
+
+@router.post("/houses/search", response=list[HouseOut])
+def search_houses(request: HttpRequest, payload: HouseSearchIn):
+    """A door number is a home address: it is searched by POST and the audit keeps only that a search happened."""
+    return [_house_json(h) for h in places.search_houses(request.auth, payload.door.strip())]
 
 
 @router.get("/houses/{house_id}", response=HouseDetailOut)

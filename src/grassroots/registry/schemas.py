@@ -33,6 +33,18 @@ class PersonIn(Schema):
     idempotency_key: str | None = Field(None, max_length=80)
 
 
+class PersonSearchIn(Schema):
+    """Search terms travel in a POST body, so they never reach a URL, a proxy's or the server's access log."""
+
+    id_number: str = Field("", max_length=18)
+    phone: str = Field("", max_length=20)
+    name: str = Field("", max_length=40)
+
+
+class HouseSearchIn(Schema):
+    door: str = Field(..., min_length=1, max_length=160)
+
+
 class RevealIn(Schema):
     field: str
     reason: str = Field(..., min_length=2, max_length=200)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("persons/<int:person_id>/tags/", views.person_tag, name="person_tag"),
     path("persons/<int:person_id>/account/", views.person_account, name="person_account"),
     path("houses/", views.houses, name="houses"),
+    path("houses/search/", views.house_search, name="house_search"),
     path("houses/<int:house_id>/", views.house_detail, name="house"),
     path("legal-persons/", views.legal_persons, name="legal_persons"),
     path("legal-persons/<int:entity_id>/", views.legal_person_detail, name="legal_person"),

@@ -100,12 +100,14 @@ def persons(request):
 
 
 @login_required
+@require_POST
 def person_search(request):
+    """POST, so an ID number, phone or name never reaches a URL or an access log."""
     found = services.find_persons(
         request.user,
-        id_number=request.GET.get("id_number", "").strip(),
-        phone=request.GET.get("phone", "").strip(),
-        name=request.GET.get("name", "").strip(),
+        id_number=request.POST.get("id_number", "").strip(),
+        phone=request.POST.get("phone", "").strip(),
+        name=request.POST.get("name", "").strip(),
     )
     rows = [presenters.person_row(request.user, p) for p in found]
     return render(request, "registry/_person_rows.html", {"rows": rows, "page": None})
@@ -149,21 +151,16 @@ def person_tag(request, person_id: int):
 
 @login_required
 def houses(request):
-    door = request.GET.get("door", "").strip()
-    if door:
-        found = places.search_houses(request.user, door)
-        page, items = None, found
-    else:
-        is_rental = {"1": True, "0": False}.get(request.GET.get("is_rental", ""))
-        qs = queries.filter_houses(
-            places.houses_for(request.user),
-            region=_region(request),
-            tag=request.GET.get("tag", ""),
-            house_type=request.GET.get("house_type", ""),
-            is_rental=is_rental,
-        )
-        page = _page(request, qs.order_by("door_number"))
-        items = list(page)
+    is_rental = {"1": True, "0": False}.get(request.GET.get("is_rental", ""))
+    qs = queries.filter_houses(
+        places.houses_for(request.user),
+        region=_region(request),
+        tag=request.GET.get("tag", ""),
+        house_type=request.GET.get("house_type", ""),
+        is_rental=is_rental,
+    )
+    page = _page(request, qs.order_by("door_number"))
+    items = list(page)
     context = {
         "page": page,
         "rows": [presenters.house_row(h) for h in items],
@@ -171,12 +168,20 @@ def houses(request):
         "tags": Tag.objects.filter(applies_to=TagTarget.HOUSE),
         "query": request.GET.urlencode(),
         "kind": "houses",
-        "door": door,
     }
     template = (
         "registry/_house_rows.html" if request.htmx and request.htmx.target == "results" else "registry/houses.html"
     )
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def house_search(request):
+    """A door number is a home address: searched by POST, so it stays out of URLs and access logs."""
+    found = places.search_houses(request.user, request.POST.get("door", "").strip())
+    rows = [presenters.house_row(h) for h in found]
+    return render(request, "registry/_house_rows.html", {"rows": rows, "page": None})
 
 
 @login_required

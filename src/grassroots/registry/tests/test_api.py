@@ -161,9 +161,9 @@ def test_unknown_ids_get_404(cast, api_client):
 
 def test_house_lookup_by_door_number_shows_masked_residents(cast, api_client):
     client = api_client.as_user(cast.leader_s1)
-    found = client.get("/api/v1/registry/houses?door=银杏胡同").json()
-    assert [h["door_number"] for h in found["items"]] == ["银杏胡同8号"]
-    detail = client.get(f"/api/v1/registry/houses/{found['items'][0]['id']}").json()
+    found = client.post("/api/v1/registry/houses/search", {"door": "银杏胡同"}).json()
+    assert [h["door_number"] for h in found] == ["银杏胡同8号"]
+    detail = client.get(f"/api/v1/registry/houses/{found[0]['id']}").json()
     assert [(p["name"], p["phone"]) for p in detail["residents"]] == [("张**", "138****5678")]
 
 
@@ -241,3 +241,24 @@ def test_formula_guard_covers_list_cells_and_leading_tab_or_cr(cast, api_client,
     assert tag_cells, cells
     for cell in cells:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), repr(cell)
+
+
+def test_searches_go_by_post_and_the_audit_keeps_no_terms(cast, api_client):
+    """ID numbers, phones, names and door numbers stay out of URLs, access logs and the audit log."""
+    from grassroots.audit.events import AuditEvent
+    from grassroots.audit.models import AuditEntry
+
+    client = api_client.as_user(cast.grid_g1)
+    assert client.get(f"/api/v1/registry/persons/search?id_number={P1_ID}").status_code in (404, 405, 422)
+    found = client.post("/api/v1/registry/persons/search", {"id_number": P1_ID}).json()
+    assert [p["id"] for p in found] == [str(cast.p1.pk)]
+    houses = client.post("/api/v1/registry/houses/search", {"door": "银杏胡同"}).json()
+    assert len(houses) == 1
+    # A GET with a door parameter no longer searches: it lists, and the address never becomes a search.
+    listed = client.get("/api/v1/registry/houses?door=no-such-door").json()
+    assert listed["count"] >= 1
+    entries = AuditEntry.objects.filter(event__in=[AuditEvent.PERSON_SEARCHED, AuditEvent.HOUSE_SEARCHED])
+    assert entries.count() == 2
+    for entry in entries:
+        text = str(entry.extra)
+        assert P1_ID not in text and "银杏胡同" not in text

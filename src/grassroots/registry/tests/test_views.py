@@ -83,7 +83,14 @@ def test_export_page_download_is_masked(cast, as_user):
 
 
 def test_door_number_search_page(cast, as_user):
-    body = as_user(cast.outsider).get("/registry/houses/?door=柳荫街3号1栋").content.decode()
+    body = as_user(cast.outsider).post("/registry/houses/search/", {"door": "柳荫街3号1栋"}).content.decode()
     assert "柳荫街3号1号楼2单元501" in body
     detail = as_user(cast.outsider).get(f"/registry/houses/{cast.h4.pk}/").content.decode()
     assert "王五" in detail and "137" in detail
+
+
+def test_person_search_page_takes_post_only(cast, as_user):
+    client = as_user(cast.grid_g1)
+    assert client.get("/registry/persons/search/?name=张三丰").status_code == 405
+    body = client.post("/registry/persons/search/", {"name": "张三丰"}).content.decode()
+    assert "张三丰" in body
