@@ -1,6 +1,17 @@
 // Draws a region's children as an ECharts map from GeoJSON served by the API: no tiles, works offline.
 // <div class="map" data-geojson-url="..." data-value-key="persons" data-detail-url="/areas/0/"></div>
 (function () {
+  // Region names come from imported GeoJSON and from staff: ECharts renders a formatter's result as HTML,
+  // so every piece of text is escaped here before it is put into the tooltip.
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function tooltip(name, label, value) {
+    return escapeHtml(name) + "<br>" + escapeHtml(label || "") + "：" + escapeHtml(value || 0);
+  }
+  window.GrassrootsRegionMap = { tooltip: tooltip };
   function draw(el) {
     if (!window.echarts || el.dataset.drawn) return;
     el.dataset.drawn = "1";
@@ -18,7 +29,7 @@
       if (min === max) { min = 0; }
       var chart = echarts.init(el);
       chart.setOption({
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + "<br>" + (el.dataset.valueLabel || "") + "：" + (p.value || 0); } },
+        tooltip: { trigger: "item", formatter: function (p) { return tooltip(p.name, el.dataset.valueLabel, p.value); } },
         visualMap: { min: min, max: max, calculable: true, left: "left", bottom: 10, inRange: { color: ["#e0ecff", "#1456f0"] } },
         series: [{ type: "map", map: name, roam: true, data: data, label: { show: data.length <= 40, fontSize: 11 },
                    emphasis: { label: { show: true } } }]
