@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "grassroots.core.middleware.DomainErrorMiddleware",
+    "grassroots.accounts.navigation.ResidentsToPortalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -35,10 +35,14 @@ def detail(request, region_id: int):
     region = services.get_region_for(request.user, region_id)
     rows = _counts(request.user, region)
     values = {row["region"].pk: row["persons"] for row in rows}
+    lineage = services.ancestors(region)
+    in_scope = services.regions_for(request.user).filter(pk__in=[r.pk for r in lineage.values()])
     context = {
         "region": region,
         "rows": rows,
-        "lineage": services.ancestors(region),
+        "lineage": lineage,
+        # Ancestors above the user's scope are named in the breadcrumb but not linked: they would answer 404.
+        "visible_ancestors": set(in_scope.values_list("pk", flat=True)),
         "child_level": min(region.level + 1, Level.GRID),
         "map_values": json.dumps(values),
         "can_import": has_perm(request.user, Perm.IMPORT_REGIONS),

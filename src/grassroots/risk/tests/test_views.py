@@ -22,8 +22,9 @@ def test_the_warning_list_is_scoped(cast, client):
     raise_one(cast.G4, "三社区扬尘")
     html = login(client, cast.worker_c1).get("/risk/warnings/").content.decode()
     assert "一社区扬尘" in html and "三社区扬尘" not in html
-    assert login(client, cast.resident).get("/risk/warnings/").status_code == 200  # empty for a resident
-    assert "一社区扬尘" not in client.get("/risk/warnings/").content.decode()
+    response = login(client, cast.resident).get("/risk/warnings/")
+    assert (response.status_code, response["Location"]) == (302, "/portal/")  # a resident goes to the portal
+    assert "一社区扬尘" not in client.get("/risk/warnings/", follow=True).content.decode()
 
 
 def test_a_region_outside_ones_area_is_not_found_like_a_missing_one(cast, client):
@@ -33,7 +34,7 @@ def test_a_region_outside_ones_area_is_not_found_like_a_missing_one(cast, client
     assert client.get("/risk/warnings/", {"region": cast.C3.pk}).status_code == 404  # another street
     assert client.get("/risk/warnings/", {"region": cast.S1.pk}).status_code == 404  # above one's community
     assert client.get("/risk/warnings/", {"region": 999999}).status_code == 404
-    assert login(client, cast.resident).get("/risk/warnings/", {"region": cast.G1.pk}).status_code == 404
+    assert login(client, cast.resident).get("/risk/warnings/", {"region": cast.G1.pk})["Location"] == "/portal/"
 
 
 def test_the_warning_page_shows_labels_and_whom_the_rule_notifies(cast, client):
@@ -107,7 +108,8 @@ def test_admins_edit_rules_and_others_cannot(cast, client):
 
 
 def test_rules_are_read_only_by_staff_who_handle_warnings(cast, client):
-    for user in (cast.resident, cast.grid_g1, cast.dept_d):
+    assert login(client, cast.resident).get("/risk/rules/")["Location"] == "/portal/"
+    for user in (cast.grid_g1, cast.dept_d):
         assert login(client, user).get("/risk/rules/").status_code == 403, user
         assert "/risk/rules/" not in client.get("/risk/warnings/").content.decode()
     assert login(client, cast.grid_g1).post("/risk/rules/", {"domain": "environment"}).status_code == 403
