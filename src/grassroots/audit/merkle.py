@@ -91,9 +91,17 @@ class LeafTree:
         return self._subproof(m - k, lo + k, hi, False) + [self.range_hash(lo, lo + k)]
 
 
+HASH_SIZE = 32  # SHA-256
+
+
+def _all_hashes(*values: bytes, proof: list[bytes]) -> bool:
+    """Every hash a verifier is handed must be a SHA-256 digest: a short or long one is malformed, not 'unequal'."""
+    return all(isinstance(h, bytes) and len(h) == HASH_SIZE for h in (*values, *proof))
+
+
 def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
-    """§2.1.3.2."""
-    if index >= size:
+    """§2.1.3.2. `leaf` is the leaf's hash."""
+    if not 0 <= index < size or not _all_hashes(leaf, root, proof=proof):
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:
@@ -111,12 +119,13 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], roo
 
 
 def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: list[bytes]) -> bool:
-    """§2.1.4.2."""
-    if old_size > new_size:
+    """§2.1.4.2. A proof from the empty tree is meaningless (§2.1.4 defines it for 0 < m ≤ n), so sizes of 0
+    are refused, even 0 → 0, as transparency-dev's test vectors expect."""
+    if not 0 < old_size <= new_size or not _all_hashes(old_root, new_root, proof=proof):
         return False
     if old_size == new_size:
         return not proof and old_root == new_root
-    if old_size == 0 or not proof:
+    if not proof:
         return False
     if old_size & (old_size - 1) == 0:  # a power of two: the old root is the first node of the path
         proof = [old_root, *proof]

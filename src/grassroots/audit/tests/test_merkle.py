@@ -77,3 +77,29 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError):
         TREE.consistency_proof(0, 8)
     assert not verify_consistency(5, 2, TREE.root(5), TREE.root(2), [])
+
+
+def test_hashes_that_are_not_32_bytes_are_refused():
+    """transparency-dev's verifier rejects a leaf hash or proof node of the wrong size before hashing."""
+    proof = TREE.inclusion_proof(3, 7)
+    good_leaf = TREE.range_hash(3, 4)
+    assert verify_inclusion(good_leaf, 3, 7, proof, TREE.root(7))
+    assert not verify_inclusion(good_leaf[:31], 3, 7, proof, TREE.root(7))
+    assert not verify_inclusion(good_leaf + b"\x00", 3, 7, proof, TREE.root(7))
+    assert not verify_inclusion(good_leaf, 3, 7, [proof[0][:16], *proof[1:]], TREE.root(7))
+    assert not verify_inclusion(good_leaf, 3, 7, proof, TREE.root(7)[:31])
+    # A one-leaf tree's root is its leaf: without the size check, any equal pair of strings would "verify".
+    assert not verify_inclusion(b"abc", 0, 1, [], b"abc")
+    consistency = TREE.consistency_proof(3, 7)
+    assert verify_consistency(3, 7, TREE.root(3), TREE.root(7), consistency)
+    assert not verify_consistency(3, 7, TREE.root(3), TREE.root(7), [*consistency[:-1], consistency[-1] + b"\x00"])
+    assert not verify_consistency(3, 7, TREE.root(3)[:20], TREE.root(7), consistency)
+    assert not verify_consistency(4, 4, b"", b"", [])
+
+
+def test_consistency_between_empty_trees_is_refused():
+    from grassroots.audit.merkle import EMPTY_ROOT
+
+    assert not verify_consistency(0, 0, EMPTY_ROOT, EMPTY_ROOT, [])
+    assert not verify_consistency(0, 5, EMPTY_ROOT, TREE.root(5), [])
+    assert verify_consistency(5, 5, TREE.root(5), TREE.root(5), [])
