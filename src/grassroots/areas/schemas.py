@@ -33,9 +33,3 @@ class LocatedOut(Schema):
     grid: RegionOut | None = None
     community: RegionOut | None = None
     street: RegionOut | None = None
-
-
-class ImportErrorOut(Schema):
-    feature: int
-    code: str | None = None
-    message: str

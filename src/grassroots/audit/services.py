@@ -83,10 +83,6 @@ def record(
     return entry
 
 
-def entries_for(target: models.Model):
-    return AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
-
-
 @transaction.atomic
 def record_many(rows: list[dict]) -> int:
     """Append many entries at once (imports, bulk jobs): each dict has record()'s keyword arguments."""

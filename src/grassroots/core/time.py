@@ -18,11 +18,6 @@ def local_today() -> dt.date:
     return timezone.localdate()
 
 
-def age_on(birth: dt.date, day: dt.date | None = None) -> int:
-    day = day or local_today()
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of a local day, as an aware datetime."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
