@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "grassroots.core.limits.RequestSizeMiddleware",  # 413 in __call__, before process_view (CSRF) reads a body
     "grassroots.core.middleware.DomainErrorMiddleware",
     "grassroots.accounts.navigation.ResidentsToPortalMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -138,9 +139,15 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("GRASSROOTS_MEDIA_ROOT", VAR_DIR / "media"))
 
-# Bodies larger than this are refused before any parsing (413 through the error handler).
+# Body limits. DATA_UPLOAD_MAX_MEMORY_SIZE bounds only what Django reads whole (JSON, form fields: 413 through the
+# error handler), not multipart files, which Django spools to temporary files at any size. So every body over
+# MAX_REQUEST_BYTES is refused with 413 before it is read (core.limits), and each uploaded file is read through
+# core.uploads.read_bounded with its own limit (imports: IMPORT_MAX_FILE_BYTES; photos: CASE_MAX_PHOTO_BYTES).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("GRASSROOTS_MAX_BODY", 5 * 1024 * 1024))
-FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE  # a larger multipart body goes to a temporary file
+# Room for a case form with its nine photos of CASE_MAX_PHOTO_BYTES.
+MAX_REQUEST_BYTES = max(int(os.environ.get("GRASSROOTS_MAX_REQUEST", 40 * 1024 * 1024)), DATA_UPLOAD_MAX_MEMORY_SIZE)
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("GRASSROOTS_MAX_IMPORT", 5 * 1024 * 1024))
 
 # Field encryption (AES-GCM, key id per ciphertext) and the blind index (HMAC-SHA256, separate key).
 FIELD_KEYS = os.environ["GRASSROOTS_FIELD_KEYS"]

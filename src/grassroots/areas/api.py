@@ -2,10 +2,13 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from grassroots.areas import services
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
+from grassroots.areas import importer, services
 from grassroots.areas.models import Level, Region
 from grassroots.areas.schemas import LocatedOut, LocateIn, RegionOut
 from grassroots.core.pagination import BoundedLimitOffset
+from grassroots.core.schemas import errors
 
 router = Router(tags=["regions"])
 
@@ -61,10 +64,12 @@ def _located(hits: list[services.Located]) -> list[dict]:
     return out
 
 
-@router.post("/import")
+@router.post("/import", response={200: dict, **errors(400, 401, 403, 413)})
 def import_regions(request: HttpRequest):
-    """Body: a GeoJSON FeatureCollection. All-or-nothing; errors are listed per feature."""
-    return services.import_regions(request.auth, request.body)
+    """Body: a GeoJSON FeatureCollection. All-or-nothing; errors are listed per feature (`details`). 403 before the
+    body is read for a role that may not import; 413 for a body over the import limit."""
+    require_perm(request.auth, Perm.IMPORT_REGIONS)
+    return services.import_regions(request.auth, importer.read_upload(request))
 
 
 @router.get("/{region_id}", response=RegionOut)

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from grassroots.areas.geometry import GeometryProblem, clean_geometry, to_jsonable
 from grassroots.areas.models import Level, Region
+from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode
 
 LEVEL_NAMES = {
@@ -62,6 +65,11 @@ class ImportPlan:
         self.errors.append({"feature": index, "code": str(code), "message": message})
 
 
+def read_upload(file: uploads.Readable) -> bytes:
+    """An uploaded file or a request body, read only up to the import limit (call after the permission check)."""
+    return uploads.read_bounded(file, settings.IMPORT_MAX_FILE_BYTES)
+
+
 def load_collection(raw: bytes | str | dict) -> list:
     if isinstance(raw, dict):
         data = raw
@@ -70,6 +78,8 @@ def load_collection(raw: bytes | str | dict) -> list:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的 JSON / not valid JSON: {exc}") from None
+        except RecursionError:  # e.g. [[[[…]]]] nested beyond the parser's depth
+            raise DomainError(ErrorCode.INVALID_INPUT, _("JSON 嵌套过深")) from None
     if (
         not isinstance(data, dict)
         or data.get("type") != "FeatureCollection"

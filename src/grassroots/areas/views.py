@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import has_perm
-from grassroots.areas import services
+from grassroots.accounts.scope import has_perm, require_perm
+from grassroots.areas import importer, services
 from grassroots.areas.models import Level
 from grassroots.registry.places import houses_for, legal_persons_for
 from grassroots.registry.queries import counts_by_child
@@ -60,11 +61,12 @@ def counts(request, region_id: int):
 def import_geojson(request):
     """Upload a GeoJSON FeatureCollection. Errors are listed per feature and nothing is written."""
     if request.method == "POST":
+        require_perm(request.user, Perm.IMPORT_REGIONS)  # before the body is parsed or the file read
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择文件")
+            messages.error(request, _("请选择文件"))
         else:
-            report = services.import_regions(request.user, upload.read())
+            report = services.import_regions(request.user, importer.read_upload(upload))
             messages.success(request, f"导入完成：新增 {report['created']}，更新 {report['updated']}")
             return redirect("areas:tree")
     return render(request, "areas/import.html")

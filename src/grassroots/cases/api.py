@@ -34,6 +34,7 @@ from grassroots.cases.schemas import (
 from grassroots.core import idempotency
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.core.pagination import BoundedLimitOffset, LazyRows
+from grassroots.core.schemas import errors
 from grassroots.core.time import now
 
 router = Router(tags=["cases"])
@@ -120,12 +121,13 @@ def find_duplicates(request: HttpRequest, category: str, lng: float, lat: float,
     ]
 
 
-@router.post("/hotline-import")
+@router.post("/hotline-import", response={200: dict[str, list], **errors(400, 401, 403, 413, 422)})
 def hotline_import(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008 - ninja idiom
-    """CSV or Excel of 12345 work orders; all or nothing, with per-row errors (`details`)."""
-    from grassroots.cases.hotline import import_hotline
+    """CSV or Excel of 12345 work orders; all or nothing, with per-row errors (`details`). 403 before the file is
+    read for a role that may not import; 413 for a file over the import limit or a sheet beyond the row bounds."""
+    from grassroots.cases.hotline import import_upload
 
-    return import_hotline(request.auth, file.name, file.read())
+    return import_upload(request.auth, file)
 
 
 @router.get("/notifications", response=list[NotificationOut])

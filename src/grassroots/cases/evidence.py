@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 
 from grassroots.cases.models import Case, CaseEvent, Evidence
+from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode
 
 MAX_PHOTOS = 9
@@ -22,6 +25,20 @@ class Photo:
     content: bytes
 
 
+@dataclass(frozen=True)
+class UploadedPhoto:
+    """A photo from a form, not yet read: check_photos reads it, bounded, after the service checked permission."""
+
+    file: Any  # a Django UploadedFile
+
+    def read(self) -> Photo:
+        return Photo(self.file.name, uploads.read_bounded(self.file, settings.CASE_MAX_PHOTO_BYTES))
+
+
+def uploaded_photos(files: Sequence[Any]) -> list[UploadedPhoto]:
+    return [UploadedPhoto(f) for f in files]
+
+
 def sniff(content: bytes) -> tuple[str, str]:
     for magic, kind in SIGNATURES.items():
         if content.startswith(magic):
@@ -31,12 +48,14 @@ def sniff(content: bytes) -> tuple[str, str]:
     raise DomainError(ErrorCode.INVALID_INPUT, "只能上传 JPEG、PNG 或 WebP 图片 / only JPEG, PNG or WebP images")
 
 
-def check_photos(photos: list[Photo]) -> list[tuple[Photo, str, str]]:
-    """Validate all photos before anything is written; return them with their type and extension."""
+def check_photos(photos: Sequence[Photo | UploadedPhoto]) -> list[tuple[Photo, str, str]]:
+    """Validate all photos before anything is written; return them with their type and extension.
+    Uploads are counted before any is read, and each is read at most to the size limit."""
     if len(photos) > MAX_PHOTOS:
         raise DomainError(ErrorCode.INVALID_INPUT, f"最多上传 {MAX_PHOTOS} 张照片")
     checked = []
-    for photo in photos:
+    for item in photos:
+        photo = item.read() if isinstance(item, UploadedPhoto) else item
         if len(photo.content) > settings.CASE_MAX_PHOTO_BYTES:
             raise DomainError(
                 ErrorCode.PAYLOAD_TOO_LARGE,

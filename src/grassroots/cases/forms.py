@@ -47,10 +47,10 @@ class ReportForm(forms.Form):
 
 
 def photos_from(request) -> list:
-    """Uploaded photos as evidence.Photo values (checked later by the evidence service)."""
-    from grassroots.cases.evidence import Photo
+    """Uploaded photos, unread: the evidence service reads them, bounded, once the actor's permission is checked."""
+    from grassroots.cases.evidence import uploaded_photos
 
-    return [Photo(f.name, f.read()) for f in request.FILES.getlist("photos")]
+    return uploaded_photos(request.FILES.getlist("photos"))
 
 
 def report_from(form: ReportForm, photos: list):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from grassroots.cases.forms import ReportForm, category_choices, photos_from, re
 from grassroots.cases.handling import UNFIXED_REASONS
 from grassroots.cases.models import Channel, Notification, Status
 from grassroots.cases.presenters import case_detail, case_row
+from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.core.pages import safe_next
 from grassroots.core.time import now, parse_day
@@ -204,14 +206,15 @@ def notifications(request):
 @login_required
 def hotline_import(request):
     """12345 hotline work orders from CSV or Excel; a bad file is refused with its rows' errors."""
-    from grassroots.cases.hotline import import_hotline
+    from grassroots.cases.hotline import import_upload, require_importer
 
     report = None
     if request.method == "POST":
+        require_importer(request.user)  # before the body is parsed or the file read
         upload = request.FILES.get("file")
         if upload is None:
-            raise DomainError(ErrorCode.INVALID_INPUT, "请选择文件")
-        report = import_hotline(request.user, upload.name, upload.read())
+            raise DomainError(ErrorCode.INVALID_INPUT, _("请选择文件"))
+        report = import_upload(request.user, upload)
         messages.success(request, f"已导入 {len(report['created'])} 件，跳过已导入 {len(report['skipped'])} 行")
     return render(request, "cases/hotline.html", {"report": report})
 
@@ -229,7 +232,8 @@ def routing(request):
         try:
             if request.FILES.get("file"):
                 upload = request.FILES["file"]
-                count = rules.import_rules(request.user, upload.name, upload.read())
+                content = uploads.read_bounded(upload, settings.IMPORT_MAX_FILE_BYTES)
+                count = rules.import_rules(request.user, upload.name, content)
                 messages.success(request, f"已导入 {count} 条责任清单")
             elif request.POST.get("delete"):
                 rules.delete_rule(request.user, _int(request.POST["delete"]))
@@ -250,7 +254,7 @@ def routing(request):
                 )
                 messages.success(request, "已保存")
         except DomainError as error:
-            if error.code == ErrorCode.IMPORT_FAILED:
+            if error.code == ErrorCode.IMPORT_FAILED or "file" in request.FILES:  # a bad file: its 4xx page
                 raise
             messages.error(request, error.message)
         return redirect("cases:routing")

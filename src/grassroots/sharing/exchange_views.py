@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import grants_with
 from grassroots.areas.models import Region
-from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core import uploads
+from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.core.time import parse_day
 from grassroots.sharing import catalogue, feedback, grants, reading, workflow
 from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, Sensitivity, SharingClass
@@ -58,9 +59,15 @@ def _spec(post) -> catalogue.DatasetSpec:
 @login_required
 def new_dataset(request):
     departments = catalogue.departments_for(request.user, Perm.MANAGE_DATASETS)
+    status = 200
     if request.method == "POST":
+        if not departments:  # 403 before the body is parsed
+            raise PermissionDenied()
         department_id = _int(request.POST.get("department")) or 0
         upload = request.FILES.get("file")
+        if upload is not None:  # the department is checked before a byte of the file is read, then read bounded
+            catalogue.require_department(request.user, Perm.MANAGE_DATASETS, department_id)
+            content = uploads.read_bounded(upload, catalogue.MAX_FILE_BYTES)
         try:
             if upload is not None:
                 dataset = catalogue.create_dataset_from_file(
@@ -68,7 +75,7 @@ def new_dataset(request):
                     department_id=department_id,
                     spec=_spec(request.POST),
                     filename=upload.name,
-                    content=upload.read(catalogue.MAX_FILE_BYTES + 1),
+                    content=content,
                     region_column=request.POST.get("region_column", "").strip(),
                     date_column=request.POST.get("date_column", "").strip(),
                 )
@@ -81,6 +88,7 @@ def new_dataset(request):
                 )
         except DomainError as error:
             messages.error(request, error.message)
+            status = error.status  # the form again, with the reason, under a 4xx
         else:
             messages.success(request, _("数据资源已编目"))
             return redirect("sharing:dataset", dataset.pk)
@@ -91,7 +99,7 @@ def new_dataset(request):
         "classes": SharingClass.choices,
         "form": request.POST,
     }
-    return render(request, "sharing/dataset_new.html", context)
+    return render(request, "sharing/dataset_new.html", context, status=status)
 
 
 @login_required

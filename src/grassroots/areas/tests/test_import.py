@@ -90,3 +90,57 @@ def test_export_round_trips(tmp_path):
     json.dumps(exported)  # serialisable as is
     again = services.import_regions(None, exported)
     assert again == {"created": 0, "updated": 10, "repaired": []}
+
+
+# --- bounded uploads (issue 11 item 4) ---
+
+
+def test_json_nested_beyond_the_parser_depth_is_a_400_not_a_500():
+    with pytest.raises(DomainError) as err:
+        services.import_regions(None, b"[" * 200_000)
+    assert err.value.code == ErrorCode.INVALID_INPUT
+
+
+def test_the_api_refuses_a_role_without_the_permission_before_reading_the_body(cast, api_client, monkeypatch):
+    from grassroots.areas import importer
+
+    def read(*args):
+        raise AssertionError("the body was read")
+
+    monkeypatch.setattr(importer, "read_upload", read)
+    response = api_client.as_user(cast.staff_s1).post("/api/v1/regions/import", b"{" * (3 * 1024 * 1024))
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
+def test_a_body_or_file_over_the_import_limit_is_a_413(cast, api_client, client, settings, monkeypatch):
+    from grassroots.conftest import PASSWORD
+    from grassroots.core.tests.upload_tools import MULTIPART, multipart, record_upload_reads
+
+    before = Region.objects.count()
+    big = json.dumps({**TERRITORY, "padding": "x" * 2000}).encode()
+    settings.IMPORT_MAX_FILE_BYTES = len(big) - 1
+    response = api_client.as_user(cast.admin).post("/api/v1/regions/import", big)
+    assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
+    body = multipart(file=big)
+    reads = record_upload_reads(monkeypatch)
+    client.post("/accounts/login/", {"username": "admin", "password": PASSWORD})
+    assert client.post("/areas/import/", body, content_type=MULTIPART).status_code == 413
+    assert reads == [] and Region.objects.count() == before
+    settings.IMPORT_MAX_FILE_BYTES = len(big)
+    assert api_client.as_user(cast.admin).post("/api/v1/regions/import", big).status_code == 200
+
+
+def test_the_import_page_refuses_a_role_without_the_permission_before_reading(cast, client, monkeypatch):
+    from grassroots.conftest import PASSWORD
+    from grassroots.core.tests.upload_tools import MULTIPART, multipart, record_upload_reads
+
+    body = multipart(file=b"{" * (2 * 1024 * 1024))
+    reads = record_upload_reads(monkeypatch)
+    client.post("/accounts/login/", {"username": "staff_s1", "password": PASSWORD})
+    assert client.post("/areas/import/", body, content_type=MULTIPART).status_code == 403
+    assert reads == []
+
+
+def test_the_api_documents_the_import_refusals(client):
+    responses = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/regions/import"]["post"]["responses"]
+    assert {"200", "400", "403", "413"} <= set(responses)

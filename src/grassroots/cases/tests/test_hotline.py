@@ -96,3 +96,99 @@ def test_street_staff_cannot_import_orders_outside_their_street(case_cast):
         import_hotline(case_cast.staff_s1, "orders.csv", csv_bytes(GOOD))
     assert [(d["row"], d["code"]) for d in err.value.details] == [(3, "permission_denied")]
     assert Case.objects.count() == 0
+
+
+# --- bounded uploads (issue 11 item 4) ---
+
+MEMORY_CEILING = 200 * 1024 * 1024
+
+
+def login(client, username):
+    from grassroots.conftest import PASSWORD
+
+    assert client.post("/accounts/login/", {"username": username, "password": PASSWORD}).status_code == 302
+
+
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """Fail the test if the hotline file reaches the table parser."""
+
+    def parse(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr("grassroots.cases.hotline.read_table", parse)
+
+
+@pytest.mark.parametrize("username", ["resident", "dept_d", "leader_s1", "officer"])
+def test_a_role_that_may_not_import_is_refused_before_the_file_is_read(case_cast, username, no_parsing):
+    from grassroots.cases.hotline import import_upload
+    from grassroots.core.errors import PermissionDenied
+    from grassroots.core.tests.upload_tools import RecordingFile
+
+    upload = RecordingFile(b"\x00garbage" * 400_000, name="orders.xlsx")
+    with pytest.raises(PermissionDenied):
+        import_upload(getattr(case_cast, username), upload)
+    assert upload.reads == []
+
+
+def test_the_page_and_the_api_refuse_a_resident_before_reading(case_cast, client, api_client, monkeypatch, no_parsing):
+    from grassroots.core.tests.upload_tools import MULTIPART, multipart, record_upload_reads
+
+    body = multipart(file=b"PK\x03\x04" + b"\xff" * (2 * 1024 * 1024))
+    headers = api_client.as_user(case_cast.resident).headers
+    login(client, "resident")
+    reads = record_upload_reads(monkeypatch)
+    assert client.post("/cases/hotline/", body, content_type=MULTIPART).status_code == 403
+    client.logout()
+    api = client.post("/api/v1/cases/hotline-import", body, content_type=MULTIPART, headers=headers)
+    assert api.status_code == 403 and api.json()["code"] == "permission_denied"
+    assert reads == [] and Case.objects.count() == 0
+
+
+def test_the_dimension_bomb_is_a_413_in_little_memory_through_page_and_api(case_cast, client, api_client):
+    from grassroots.core.tests.upload_tools import MULTIPART, multipart, probe, tiny_xlsx
+
+    body = multipart(file=tiny_xlsx())
+    login(client, "admin")
+    page = probe(client.post, "/cases/hotline/", body, content_type=MULTIPART)
+    assert page.result.status_code == 413 and "A1:XFD1048576" in page.result.content.decode()
+    headers = api_client.as_user(case_cast.admin).headers
+    api = probe(client.post, "/api/v1/cases/hotline-import", body, content_type=MULTIPART, headers=headers)
+    assert api.result.status_code == 413 and api.result.json()["code"] == "payload_too_large"
+    for measured in (page, api):
+        assert measured.peak_bytes < MEMORY_CEILING and measured.rss_growth_bytes < MEMORY_CEILING
+        assert measured.seconds < 10
+    assert Case.objects.count() == 0
+
+
+def test_a_file_over_the_import_limit_is_a_413_and_is_not_read(case_cast, client, settings, monkeypatch, no_parsing):
+    from grassroots.core.tests.upload_tools import MULTIPART, multipart, record_upload_reads
+
+    settings.IMPORT_MAX_FILE_BYTES = 1000
+    body = multipart(file=csv_bytes(GOOD * 20))
+    login(client, "admin")
+    reads = record_upload_reads(monkeypatch)
+    response = client.post("/cases/hotline/", body, content_type=MULTIPART)
+    assert response.status_code == 413 and "file.csv" in response.content.decode()
+    assert reads == [] and Case.objects.count() == 0
+
+
+def test_the_routing_import_is_bounded_and_checks_permission_first(case_cast, client, monkeypatch):
+    from grassroots.cases.models import ResponsibilityRule
+    from grassroots.core.tests.upload_tools import MULTIPART, multipart, record_upload_reads, tiny_xlsx
+
+    before = ResponsibilityRule.objects.count()
+    body = multipart(file=tiny_xlsx())
+    reads = record_upload_reads(monkeypatch)
+    login(client, "grid_g1")
+    assert client.post("/cases/routing/", body, content_type=MULTIPART).status_code == 403
+    assert reads == []
+    login(client, "staff_s1")
+    response = client.post("/cases/routing/", body, content_type=MULTIPART)
+    assert response.status_code == 413 and "A1:XFD1048576" in response.content.decode()
+    assert ResponsibilityRule.objects.count() == before
+
+
+def test_the_api_documents_the_import_refusals(client):
+    responses = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/cases/hotline-import"]["post"]["responses"]
+    assert {"200", "400", "403", "413"} <= set(responses)
