@@ -16,6 +16,7 @@ from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.core.time import parse_day
 from grassroots.sharing import catalogue, feedback, grading, grants, reading, workflow
 from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, SharingClass
+from grassroots.sharing.models.exchange import DUE_STATUSES
 from grassroots.sharing.sources import SOURCES
 
 
@@ -156,7 +157,7 @@ def request_list(request):
     qs = workflow.requests_for(request.user)
     status = request.GET.get("status", "")
     if status == "open":
-        qs = qs.filter(status__in=[RequestStatus.COMPLIANCE, RequestStatus.PROVIDER])
+        qs = qs.filter(status__in=DUE_STATUSES)  # waiting for someone, suspended grants' reviews included
     elif status in RequestStatus.values:
         qs = qs.filter(status=status)
     if request.GET.get("overdue") == "1":

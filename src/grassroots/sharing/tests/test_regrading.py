@@ -155,6 +155,8 @@ def test_through_the_pages_a_regrade_suspends_the_grant_and_a_review_resumes_it(
     assert "已暂停，待重新合规审查" in client.get(f"/sharing/grants/{c.grant.pk}/").content.decode()
 
     login(client, c.data_officer)
+    listed_open = client.get("/sharing/requests/?status=open").content.decode()  # the reviewer's queue
+    assert f'href="/sharing/requests/{c.request.pk}/"' in listed_open
     page = client.get(f"/sharing/requests/{c.request.pk}/").content.decode()
     assert "重新合规审查" in page and "网格编码（一般数据→核心数据/姓名）" in page
     client.post(f"/sharing/requests/{c.request.pk}/compliance/", {"approve": "1"})
