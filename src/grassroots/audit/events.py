@@ -63,6 +63,7 @@ class AuditEvent(IntEnum):
     GRANT_KEY_ISSUED = 521
     GRANT_REVOKED = 522
     SHARED_DATA_ACCESSED = 523
+    GRANT_SUSPENDED = 524
     DATA_ERROR_REPORTED = 531
     DATA_ERROR_ANSWERED = 532
     DATA_ERROR_ESCALATED = 533
@@ -138,6 +139,7 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.GRANT_KEY_ISSUED: _("签发共享密钥"),
     AuditEvent.GRANT_REVOKED: _("撤销共享授权"),
     AuditEvent.SHARED_DATA_ACCESSED: _("调用共享数据"),
+    AuditEvent.GRANT_SUSPENDED: _("暂停共享授权"),
     AuditEvent.DATA_ERROR_REPORTED: _("报告数据错误"),
     AuditEvent.DATA_ERROR_ANSWERED: _("答复数据错误"),
     AuditEvent.DATA_ERROR_ESCALATED: _("数据错误超期督办"),

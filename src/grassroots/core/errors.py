@@ -25,6 +25,8 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     RATE_LIMITED = "rate_limited"
     EXPIRED = "expired"
+    GRADE_BELOW_SOURCE = "grade_below_source"  # a live-source field graded below what its source declares
+    SUSPENDED = "suspended"  # a data-sharing grant paused until it is reviewed again
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -36,6 +38,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.EXPIRED: 403,
+    ErrorCode.SUSPENDED: 403,
 }
 
 

@@ -16,7 +16,9 @@ from ninja.security import APIKeyHeader
 from grassroots.core import idempotency
 from grassroots.core.errors import NotFound
 from grassroots.core.request_id import current_request_id
-from grassroots.sharing import feedback, grants, reading, workflow
+from grassroots.core.schemas import errors
+from grassroots.sharing import feedback, grading, grants, reading, workflow
+from grassroots.sharing.catalogue import get_dataset_for
 from grassroots.sharing.dcat import MEDIA_TYPES, dcat_catalogue
 from grassroots.sharing.models import DataErrorReport, OpenRelease, ShareGrant, ShareRequest
 from grassroots.sharing.schemas import (
@@ -25,6 +27,8 @@ from grassroots.sharing.schemas import (
     ErrorReportIn,
     ErrorReportListOut,
     ErrorReportOut,
+    GradesIn,
+    GradesOut,
     GrantOut,
     KeyOut,
     ReleaseOut,
@@ -85,6 +89,19 @@ def grant_out(grant: ShareGrant) -> dict:
     }
 
 
+def grades_out(dataset, result: grading.Regrade) -> dict:
+    floors = grading.source_grades(dataset)
+    fields = [
+        {
+            **{k: getattr(f, k) for k in ("name", "label", "sensitivity", "pii_kind", "graded_at")},
+            "source_graded": f.name in floors,
+        }
+        for f in dataset.fields.order_by("position")
+    ]
+    suspended = [str(g.pk) for g in result.suspended]
+    return {"dataset_id": dataset.pk, "changed": result.changed, "suspended_grants": suspended, "fields": fields}
+
+
 def report_out(report: DataErrorReport) -> dict:
     return {
         **{f: getattr(report, f) for f in ("id", "record_ref", "description", "due_at", "answer", "corrected")},
@@ -126,6 +143,16 @@ def catalogue(request: HttpRequest):
     return dcat_catalogue(request.user, request.build_absolute_uri("/").rstrip("/"))
 
 
+@router.post("/datasets/{dataset_id}/grades", response={200: GradesOut, **errors(400, 403, 404)})
+def grade(request: HttpRequest, dataset_id: int, payload: GradesIn):
+    """The provider grades fields. Live-source fields may be raised, never lowered (400 `grade_below_source`);
+    any change suspends the dataset's grants until the compliance step reviews them again."""
+    dataset = get_dataset_for(request.user, dataset_id)
+    grades = {name: (g.sensitivity, g.pii_kind) for name, g in payload.fields.items()}
+    result = grading.grade_fields(request.user, dataset, grades)
+    return grades_out(dataset, result)
+
+
 @router.get("/requests", response=list[ShareRequestOut])
 def list_requests(request: HttpRequest, status: str = ""):
     qs = workflow.requests_for(request.user).prefetch_related("steps")
@@ -146,8 +173,10 @@ def submit(request: HttpRequest, payload: ShareRequestIn):
     return Status(*idempotency.run_once(request, endpoint="sharing.request", key=key, produce=produce))
 
 
-@router.post("/requests/{request_id}/compliance", response=ShareRequestOut)
+@router.post("/requests/{request_id}/compliance", response={200: ShareRequestOut, **errors(400, 403, 404, 409)})
 def compliance(request: HttpRequest, request_id: int, payload: DecisionIn):
+    """The compliance check of a new request, or the review again of a grant suspended by a change of grades
+    (approve: it resumes under the current grades; refuse: it is revoked)."""
     item = workflow.get_request_for(request.user, request_id)
     return request_out(workflow.decide_compliance(request.user, item, approve=payload.approve, reasons=payload.reasons))
 
@@ -215,9 +244,12 @@ def list_releases(request: HttpRequest, page: Query[Page]):
     return [release_out(r) for r in OpenRelease.objects.all()[page.offset : page.offset + page.limit]]
 
 
-@router.get("/data", auth=ShareKeyAuth(), url_name="sharing_data")
+@router.get(
+    "/data", auth=ShareKeyAuth(), url_name="sharing_data", response={200: dict, **errors(400, 401, 403, 404, 409, 429)}
+)
 def data(request: HttpRequest, resource: int | None = None, offset: int = 0, limit: int = 100):
-    """Rows of the granted dataset: only the granted fields, region and period; personal fields masked."""
+    """Rows of the granted dataset: only the granted fields, region and period; personal fields masked.
+    403 `suspended` while the grant awaits its review after a change of grades."""
     return grants.fetch(
         request.auth,
         resource_id=resource,

@@ -273,27 +273,3 @@ def create_dataset_from_file(
     _store_rows(resource, rows)
     record(actor=actor, event=AuditEvent.DATASET_CREATED, target=dataset, extra={"file": filename, "rows": len(rows)})
     return dataset
-
-
-@transaction.atomic
-def grade_fields(actor, dataset: Dataset, grades: dict[str, tuple[str, str]]) -> Dataset:
-    """Set each field's level and personal-data kind: {field name: (sensitivity, pii kind)}."""
-    require_department(actor, Perm.MANAGE_DATASETS, dataset.department_id)
-    fields = {f.name: f for f in dataset.fields.all()}
-    for name, (sensitivity, pii_kind) in grades.items():
-        if name not in fields:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"没有字段 / no such field: {name}")
-        if sensitivity not in Sensitivity.values or pii_kind not in PII_KINDS:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"字段 {name} 的级别或类型无效 / {name}: unknown level or kind")
-        if pii_kind and sensitivity != Sensitivity.CORE:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, f"个人信息字段 {name} 须定为核心数据 / {name}: personal, so core"
-            )
-    now = timezone.now()
-    for name, (sensitivity, pii_kind) in grades.items():
-        fields[name].sensitivity, fields[name].pii_kind, fields[name].graded_at = sensitivity, pii_kind, now
-    DatasetField.objects.bulk_update([fields[name] for name in grades], ["sensitivity", "pii_kind", "graded_at"])
-    # The grades as set: existing grants mask by them from the next call on (sharing/reading.py).
-    graded = {name: list(grade) for name, grade in sorted(grades.items())}
-    record(actor=actor, event=AuditEvent.DATASET_UPDATED, target=dataset, extra={"graded": graded})
-    return dataset

@@ -19,14 +19,14 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases.notify import notify_users
 from grassroots.sharing.models import DataErrorReport, RequestStatus, ShareRequest, StepKind
-from grassroots.sharing.models.exchange import OPEN_STATUSES
+from grassroots.sharing.models.exchange import DUE_STATUSES
 from grassroots.sharing.workflow import add_step, department_members, notice, request_link, reviewers_for
 
 BATCH = 500
 
 
 def _overdue_requests(now: dt.datetime):
-    return ShareRequest.objects.filter(status__in=OPEN_STATUSES, step_due_at__lt=now, escalated_at=None)
+    return ShareRequest.objects.filter(status__in=DUE_STATUSES, step_due_at__lt=now, escalated_at=None)
 
 
 def _overdue_reports(now: dt.datetime):

@@ -15,8 +15,9 @@ from grassroots.areas.models import Region
 from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.core.time import parse_day
-from grassroots.sharing import catalogue, feedback, grants, reading, workflow
-from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, Sensitivity, SharingClass
+from grassroots.sharing import catalogue, feedback, grading, grants, reading, workflow
+from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, SharingClass
+from grassroots.sharing.models.exchange import DUE_STATUSES
 from grassroots.sharing.sources import SOURCES
 
 
@@ -112,10 +113,13 @@ def dataset_page(request, dataset_id: int):
             for f in dataset.fields.all()
         }
         try:
-            catalogue.grade_fields(request.user, dataset, grades)
-            messages.success(request, _("字段分级已保存"))
+            result = grading.grade_fields(request.user, dataset, grades)
         except DomainError as error:
             messages.error(request, error.message)
+        else:
+            messages.success(request, _("字段分级已保存") if result.changed else _("字段分级没有变化"))
+            if result.suspended:
+                messages.warning(request, _("%(n)s 项共享授权已暂停，待重新合规审查") % {"n": len(result.suspended)})
         return redirect("sharing:dataset", dataset.pk)
     context = {
         "dataset": dataset,
@@ -126,7 +130,7 @@ def dataset_page(request, dataset_id: int):
         "regions": Region.objects.filter(path__startswith=dataset.department.region.path, level__lte=3).order_by(
             "path"
         ),
-        "sensitivities": Sensitivity.choices,
+        "choices": grading.field_choices(dataset),
         "pii_kinds": list(catalogue.PII_LABELS.items()),
         "ungraded": catalogue.ungraded_fields(dataset),
     }
@@ -161,7 +165,7 @@ def request_list(request):
     qs = workflow.requests_for(request.user)
     status = request.GET.get("status", "")
     if status == "open":
-        qs = qs.filter(status__in=[RequestStatus.COMPLIANCE, RequestStatus.PROVIDER])
+        qs = qs.filter(status__in=DUE_STATUSES)  # waiting for someone, suspended grants' reviews included
     elif status in RequestStatus.values:
         qs = qs.filter(status=status)
     if request.GET.get("overdue") == "1":
@@ -179,12 +183,13 @@ def request_page(request, request_id: int):
         "steps": item.steps.select_related("actor"),
         "findings": workflow.compliance_findings(item),
         "now": timezone.now(),
-        "can_review": item.status == RequestStatus.COMPLIANCE and bool(grants_with(user, Perm.REVIEW_SHARING)),
+        "can_review": item.status in (RequestStatus.COMPLIANCE, RequestStatus.SUSPENDED)
+        and bool(grants_with(user, Perm.REVIEW_SHARING)),
         "can_decide": item.status == RequestStatus.PROVIDER
         and any(g.department_id == item.dataset.department_id for g in grants_with(user, Perm.MANAGE_DATASETS)),
         "can_withdraw": item.status in (RequestStatus.COMPLIANCE, RequestStatus.PROVIDER)
         and any(g.department_id == item.consumer_id for g in grants_with(user, Perm.REQUEST_DATA)),
-        "grant": getattr(item, "grant", None) if item.status == RequestStatus.GRANTED else None,
+        "grant": getattr(item, "grant", None),
     }
     return render(request, "sharing/request.html", context)
 

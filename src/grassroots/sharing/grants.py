@@ -25,7 +25,7 @@ from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.sharing import reading
 from grassroots.sharing.catalogue import require_department, require_graded
-from grassroots.sharing.models import DataErrorReport, GrantUse, Resource, ShareGrant
+from grassroots.sharing.models import DataErrorReport, GrantUse, RequestStatus, Resource, ShareGrant, ShareRequest
 from grassroots.sharing.sources import SOURCES
 from grassroots.sharing.workflow import department_members, notice
 
@@ -46,6 +46,8 @@ def grant_state(grant: ShareGrant, now: dt.datetime | None = None) -> str:
         return "revoked"
     if now >= grant.expires_at:
         return "expired"
+    if grant.suspended_at:
+        return "suspended"
     return "active" if grant.key_hash else "no_key"
 
 
@@ -114,6 +116,10 @@ def revoke_grant(actor, grant: ShareGrant, *, reason: str) -> ShareGrant:
         raise DomainError(ErrorCode.CONFLICT, "授权已撤销 / already revoked")
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = timezone.now(), actor, reason[:300]
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    # A grant revoked while suspended needs no review any more: its request leaves the reviewers' queue.
+    ShareRequest.objects.filter(pk=grant.request_id, status=RequestStatus.SUSPENDED).update(
+        status=RequestStatus.GRANTED, step_due_at=None, escalated_at=None
+    )
     record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra={"reason": reason[:300]})
     message = notice(
         gettext_noop("数据共享授权已被撤销：%(title)s（%(reason)s）"), title=grant.dataset.title, reason=reason[:60]
@@ -144,6 +150,11 @@ def _refusal(grant: ShareGrant, resource, now: dt.datetime, offset: int, limit: 
     refusal = {
         "revoked": (ErrorCode.PERMISSION_DENIED, "授权已撤销 / the grant was revoked"),
         "expired": (ErrorCode.EXPIRED, "授权已到期 / the grant has expired"),
+        "suspended": (
+            ErrorCode.SUSPENDED,
+            "字段分级已变更，授权暂停，待重新合规审查 / the grant is suspended until it is reviewed again "
+            "after a change of the dataset's grades",
+        ),
     }.get(grant_state(grant, now))
     if refusal:
         return refusal
@@ -182,10 +193,12 @@ def fetch(
             use = GrantUse.objects.create(
                 grant=grant, at=now, resource=resource, outcome="ok", request_id=request_id[:64]
             )
+            # The grades as they are now, read under the grant's lock: a re-grade locks the grant before it
+            # changes them (sharing/grading.py), so this call masks by grades the grant was approved with.
+            plan = reading.masking_plan(grant)
     if refusal:
         raise DomainError(*refusal)
     page = reading.read_page(grant, resource, offset, limit)
-    plan = reading.masking_plan(grant)  # the grades as they are now, not as they were at grant time
     rows = reading.mask(page.rows, grant.fields, plan)
     subject = SOURCES[resource.source].subject if resource.kind == Resource.LIVE else ""
     with transaction.atomic():

@@ -80,8 +80,8 @@ def file_page(resource: Resource, grant: ShareGrant, offset: int, limit: int) ->
         qs = qs.filter(day__gte=grant.period_start)
     if resource.date_column and grant.period_end:
         qs = qs.filter(day__lte=grant.period_end)
-    rows = list(qs.order_by("position").values_list("data", flat=True)[offset : offset + limit + 1])
-    return Page(rows[:limit], len(rows) > limit)
+    rows = list(qs.order_by("position").only("pk", "content")[offset : offset + limit + 1])
+    return Page([row.data for row in rows[:limit]], len(rows) > limit)  # decrypted here, one row at a time
 
 
 def read_page(grant: ShareGrant, resource: Resource, offset: int, limit: int) -> Page:

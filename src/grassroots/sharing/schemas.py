@@ -47,6 +47,31 @@ class ShareRequestOut(Schema):
     steps: list[StepOut]
 
 
+class GradeIn(Schema):
+    sensitivity: str = Field(max_length=10)  # general, important or core (GB/T 43697)
+    pii_kind: str = Field("", max_length=12)  # "", name, phone or id_number
+
+
+class GradesIn(Schema):
+    fields: dict[str, GradeIn] = Field(min_length=1, max_length=500)
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    sensitivity: str
+    pii_kind: str
+    graded_at: dt.datetime | None
+    source_graded: bool  # graded by its live source: may be raised, never lowered
+
+
+class GradesOut(Schema):
+    dataset_id: int
+    changed: list[str]
+    suspended_grants: list[str]  # grants paused until the compliance step reviews them again
+    fields: list[FieldOut]
+
+
 class KeyOut(Schema):
     grant_id: str
     key: str

@@ -189,6 +189,13 @@ def compliance_findings(request: ShareRequest) -> list[str]:
         notes.append(gettext("使用期限较长：%(days)s 天") % {"days": request.duration_days})
     if request.dataset.sharing_class == SharingClass.CONDITIONAL:
         notes.append(gettext("有条件共享，条件：%(conditions)s") % {"conditions": request.dataset.conditions})
+    grant = getattr(request, "grant", None)
+    if request.status == RequestStatus.SUSPENDED and grant is not None:
+        notes.insert(
+            0,
+            gettext("授权因字段分级变更已暂停：%(changes)s。同意即按当前分级恢复提供，不同意即撤销授权")
+            % {"changes": grant.suspend_reason},
+        )
     return notes
 
 
@@ -213,10 +220,45 @@ def _require_status(request: ShareRequest, status: RequestStatus) -> None:
         )
 
 
+def _review_again(actor, request: ShareRequest, *, approve: bool, reasons: str) -> ShareRequest:
+    """A grant suspended by a change of grades (sharing/grading.py): approving resumes it under the grades as
+    they are now, refusing revokes it. The provider made the change, so its step is not asked again."""
+    grant = ShareGrant.objects.select_for_update(of=("self",)).select_related("dataset").get(request=request)
+    if approve:
+        require_graded(request.dataset)
+    add_step(request, StepKind.COMPLIANCE, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
+    now = timezone.now()
+    if approve:
+        grant.suspended_at, grant.suspend_reason = None, ""
+        request.status = RequestStatus.GRANTED
+        message = gettext_noop("数据共享授权经重新合规审查已恢复：%(title)s（按变更后的字段分级提供）")
+    else:
+        grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor, reasons[:300]
+        request.status, request.decided_at = RequestStatus.REJECTED, now
+        message = gettext_noop("数据共享授权未通过重新合规审查，已撤销：%(title)s（%(reasons)s）")
+    grant.save(update_fields=["suspended_at", "suspend_reason", "revoked_at", "revoked_by", "revoke_reason"])
+    request.step_due_at = request.escalated_at = None
+    request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
+    extra = {"approved": approve, "review": "regrade", "grant": str(grant.pk)}
+    record(actor=actor, event=AuditEvent.SHARE_COMPLIANCE_DECIDED, target=request, extra=extra)
+    if not approve:
+        record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra={"reason": reasons[:300]})
+    who = (
+        department_members(request.consumer_id, Perm.REQUEST_DATA)
+        | department_members(request.dataset.department_id, Perm.MANAGE_DATASETS)
+        | {request.requested_by}
+    )
+    notify_users(who, notice(message, title=grant.dataset.title, reasons=reasons[:60]), request_link(request))
+    return request
+
+
 @transaction.atomic
 def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: str = "") -> ShareRequest:
+    """The compliance step: of a new request, or again of a grant suspended by a change of grades."""
     _require_reviewer(actor, request)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == RequestStatus.SUSPENDED:
+        return _review_again(actor, request, approve=approve, reasons=_require_reasons(approve, reasons))
     _require_status(request, RequestStatus.COMPLIANCE)
     reasons = _require_reasons(approve, reasons)
     add_step(request, StepKind.COMPLIANCE, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)

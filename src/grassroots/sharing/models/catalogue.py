@@ -1,8 +1,13 @@
 """The sharing catalogue (政务数据共享目录): datasets owned by departments, their fields and resources."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.fields import EncryptedTextField
+from grassroots.core.ids import new_id
 
 
 class Sensitivity(models.TextChoices):
@@ -101,11 +106,17 @@ class Resource(models.Model):
 
 
 class ResourceRow(models.Model):
-    """One row of an uploaded table, with its region and date resolved at upload so a page is one query."""
+    """One row of an uploaded table, with its region and date resolved at upload so a page is one query.
 
+    The cells are personal data as often as not (names, phones, ID numbers), so the row is kept as JSON in an
+    encrypted field like every other personal field; `data` reads and writes it as {column: text}.
+    """
+
+    # Assigned by the application: the row id is part of the ciphertext's associated data (core/fields.py).
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="table_rows")
     position = models.PositiveIntegerField()
-    data = models.JSONField()  # {column: text}
+    content = EncryptedTextField()  # the row as JSON, {column: text}
     region = models.ForeignKey("areas.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     day = models.DateField(null=True, blank=True)
 
@@ -115,3 +126,11 @@ class ResourceRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id}#{self.position}"
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.content) if self.content else {}
+
+    @data.setter
+    def data(self, value: dict) -> None:
+        self.content = json.dumps(value, ensure_ascii=False)

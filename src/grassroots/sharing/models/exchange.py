@@ -14,9 +14,13 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("合规审查未通过")
     REFUSED = "refused", _("提供部门不予共享")
     WITHDRAWN = "withdrawn", _("已撤回")
+    # Granted, then a field's grade changed: the grant serves nothing until the compliance step reviews it again.
+    SUSPENDED = "suspended", _("分级变更，待重新合规审查")
 
 
 OPEN_STATUSES = (RequestStatus.COMPLIANCE, RequestStatus.PROVIDER)
+# Steps someone must take by `step_due_at`, escalated when late (sharing/escalation.py).
+DUE_STATUSES = (*OPEN_STATUSES, RequestStatus.SUSPENDED)
 
 
 class ShareRequest(models.Model):
@@ -53,6 +57,7 @@ class StepKind(models.TextChoices):
     PROVIDER = "provider", _("提供部门审批")
     ESCALATED = "escalated", _("超期督办")
     WITHDRAWN = "withdrawn", _("撤回申请")
+    SUSPENDED = "suspended", _("分级变更，暂停授权")
 
 
 class RequestStep(models.Model):
@@ -93,6 +98,9 @@ class ShareGrant(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     revoke_reason = models.CharField(max_length=300, blank=True)
+    # Set when the dataset's grades change under the grant, cleared when the compliance step approves it again.
+    suspended_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    suspend_reason = models.CharField(_("暂停原因"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from grassroots.conftest import PASSWORD
 from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
-from grassroots.sharing import catalogue, grants, workflow
+from grassroots.sharing import catalogue, grading, grants, workflow
 from grassroots.sharing.models import Dataset, Resource, ResourceRow
 from grassroots.sharing.tests.conftest import spec_for
 
@@ -83,7 +83,7 @@ def grade_all(cast, dataset, **personal):
     grades = {
         f.name: ("core", personal[f.name]) if f.name in personal else ("general", "") for f in dataset.fields.all()
     }
-    catalogue.grade_fields(cast.mz_officer, dataset, grades)
+    grading.grade_fields(cast.mz_officer, dataset, grades)
 
 
 def test_an_uploaded_table_is_checked_whole_and_shared_within_region_and_period(share_cast, client):
@@ -142,11 +142,11 @@ def test_personal_fields_must_be_graded_core(share_cast):
     c = share_cast
     dataset = upload(c)
     with pytest.raises(DomainError):
-        catalogue.grade_fields(c.mz_officer, dataset, {"户数": ("general", "phone")})
-    catalogue.grade_fields(c.mz_officer, dataset, {"金额": ("important", "")})
+        grading.grade_fields(c.mz_officer, dataset, {"户数": ("general", "phone")})
+    grading.grade_fields(c.mz_officer, dataset, {"金额": ("important", "")})
     assert dataset.fields.get(name="金额").sensitivity == "important"
     with pytest.raises(PermissionDenied):
-        catalogue.grade_fields(c.zz_officer, dataset, {"金额": ("general", "")})
+        grading.grade_fields(c.zz_officer, dataset, {"金额": ("general", "")})
 
 
 def test_a_dataset_that_is_not_shared_cannot_be_requested(share_cast):

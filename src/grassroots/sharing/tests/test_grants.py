@@ -16,7 +16,7 @@ from grassroots.cases.models import Notification
 from grassroots.conftest import PASSWORD, valid_id
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.registry import services as registry
-from grassroots.sharing import catalogue, escalation, grants, workflow
+from grassroots.sharing import catalogue, escalation, grading, grants, workflow
 from grassroots.sharing.models import GrantUse, RequestStatus, ResourceRow, StepKind
 from grassroots.sharing.tests.conftest import spec_for
 from grassroots.sharing.tests.test_catalogue import grade_all, spec
@@ -85,14 +85,17 @@ def test_it_refuses_to_approve_or_issue_a_key_while_a_field_is_ungraded(share_ca
     assert GrantUse.objects.filter(grant=grant, outcome="conflict").count() == 1
 
 
-def test_regrading_a_field_after_a_grant_changes_what_the_next_call_returns(share_cast, client):
+def test_regrading_a_field_after_a_grant_changes_what_the_call_after_the_review_returns(share_cast, client):
     c = share_cast
     dataset = upload(c, people_csv())
     grade_all(c, dataset, 姓名="name")  # the ID column graded 一般数据 by mistake
     grant, key = grant_for(c, dataset, fields=["区划代码", "姓名", "身份证号"])
     first = call(client, key).json()
     assert first["rows"][0] == {"区划代码": "G1", "姓名": "张**", "身份证号": ID1} and first["masked"] == ["姓名"]
-    catalogue.grade_fields(c.mz_officer, dataset, {"身份证号": ("core", "id_number")})
+    grading.grade_fields(c.mz_officer, dataset, {"身份证号": ("core", "id_number")})
+    paused = call(client, key)  # any change of grades waits for the compliance step (sharing/grading.py)
+    assert paused.status_code == 403 and paused.json()["code"] == "suspended"
+    workflow.decide_compliance(c.data_officer, grant.request, approve=True)
     second = call(client, key).json()
     assert second["rows"][0]["身份证号"] == ID1[:6] + "*" * 8 + ID1[-4:]
     assert second["masked"] == ["姓名", "身份证号"]
