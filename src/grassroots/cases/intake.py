@@ -93,17 +93,17 @@ def open_case(actor, report: Report, *, channel: Channel) -> Case:
     """Create a case from any channel. `actor` None is the system (machine alerts, Open311 with an API key)."""
     if actor is not None and getattr(actor, "is_authenticated", False):
         require_perm(actor, Perm.REPORT_CASES)
-    _check_text(report)
-    photos = evidence.check_photos(report.photos)
-    grid, house = locate(report)
     # The channel decides whose identity a case carries, so a staff channel needs a staff role: a resident posting
     # "patrol" or "assisted" would otherwise drop their verified identity; system channels have no signed-in actor.
     if channel in STAFF_CHANNELS and not has_perm(actor, Perm.VIEW_CASES):
         raise DomainError(ErrorCode.PERMISSION_DENIED, _("只有工作人员可以巡查上报、代办或录入热线"))
     if channel in SYSTEM_CHANNELS and actor is not None:
         raise DomainError(ErrorCode.PERMISSION_DENIED, _("系统预警和 Open311 事件不能以个人身份提交"))
+    _check_text(report)
+    grid, house = locate(report)
     if channel in STAFF_CHANNELS and not covers(actor, Perm.REPORT_CASES, grid.path):
         raise DomainError(ErrorCode.PERMISSION_DENIED, "只能在本人负责的区域内上报或代办 / outside your area")
+    photos = evidence.check_photos(report.photos)  # read only once every permission check has passed
     category, confidence, by_staff = _category(report)
     if report.anonymous and not (category.allow_anonymous and _top(category).allow_anonymous):
         raise DomainError(ErrorCode.INVALID_INPUT, f"“{category.name}”类事件需实名反映 / this category needs your name")

@@ -23,6 +23,7 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases.models import Case, Category, Rating
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.spreadsheet import safe_row
 from grassroots.sharing.models import OpenRelease, ReleaseFeedback
 from grassroots.sharing.models.open_data import RELEASE_TITLES
 from grassroots.sharing.suppression import suppress
@@ -191,7 +192,7 @@ def download(release: OpenRelease, fmt: str) -> tuple[bytes, str, str]:
             "note": gettext("null = 少于 %(n)s，或为防止反推而一并隐去") % {"n": release.threshold},
         }
         return json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8", f"{name}.json"
-    rows = table_rows(release)
+    rows = [safe_row(row) for row in table_rows(release)]  # titles and labels are typed by staff
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)

@@ -62,6 +62,22 @@ def test_a_report_by_a_role_that_may_not_report_reads_no_photo(case_cast):
     assert upload.reads == []
 
 
+@pytest.mark.parametrize("channel", [Channel.PATROL, Channel.ASSISTED, Channel.MACHINE])
+def test_a_resident_on_a_staff_or_system_channel_reads_no_photo(case_cast, channel):
+    """The channel checks come before the photos: a refused resident never has megabytes read."""
+    upload = RecordingFile(PNG, name="p.png")
+    with pytest.raises(DomainError) as err:
+        open_case(case_cast.resident, report(photos=[UploadedPhoto(upload)]), channel=channel)
+    assert err.value.code == ErrorCode.PERMISSION_DENIED and upload.reads == []
+
+
+def test_a_staff_report_outside_ones_area_reads_no_photo(case_cast):
+    upload = RecordingFile(PNG, name="p.png")
+    with pytest.raises(DomainError):
+        open_case(case_cast.outsider, report(photos=[UploadedPhoto(upload)]), channel=Channel.PATROL)
+    assert upload.reads == []
+
+
 def test_the_case_pages_read_photos_only_for_the_handler(case_cast, vending, client, monkeypatch):
     body = multipart(note="现场已清理", photos=[_png("a.png"), _png("b.png")])
     reads = record_upload_reads(monkeypatch)

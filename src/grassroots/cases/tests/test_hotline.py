@@ -138,7 +138,8 @@ def test_the_page_and_the_api_refuse_a_resident_before_reading(case_cast, client
     headers = api_client.as_user(case_cast.resident).headers
     login(client, "resident")
     reads = record_upload_reads(monkeypatch)
-    assert client.post("/cases/hotline/", body, content_type=MULTIPART).status_code == 403
+    page = client.post("/cases/hotline/", body, content_type=MULTIPART)
+    assert (page.status_code, page["Location"]) == (302, "/portal/")  # a resident is sent to the portal, unread
     client.logout()
     api = client.post("/api/v1/cases/hotline-import", body, content_type=MULTIPART, headers=headers)
     assert api.status_code == 403 and api.json()["code"] == "permission_denied"
