@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "grassroots.sharing",
     "grassroots.risk",
     "grassroots.cockpit",
+    "grassroots.site",
+    "grassroots.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from grassroots.api import api
-from grassroots.core import views as core_views
+from grassroots.site import views as site_views
 
 admin.site.site_header = "基层智慧治理平台 管理后台"
 admin.site.site_title = "grassroots"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("grassroots.accounts.urls")),
     path("admin/", admin.site.urls),

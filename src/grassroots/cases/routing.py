@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
-
-from django.conf import settings
 
 from grassroots.areas.models import Level, Region
 from grassroots.cases.models import Category, ResponsibilityRule
-from grassroots.cases.workcalendar import WorkCalendar, from_settings
+from grassroots.core.workcalendar import calendar
 
 DEFAULT_SLA_HOURS, DEFAULT_WARN_HOURS = 35, 7
 
@@ -21,25 +18,6 @@ class Route:
     department_id: int | None
     sla_hours: int
     warn_hours: int
-
-
-def calendar() -> WorkCalendar:
-    return _calendar(
-        tuple(map(tuple, settings.SLA_WORKING_PERIODS)),
-        tuple(settings.SLA_EXTRA_HOLIDAYS),
-        tuple(settings.SLA_EXTRA_WORKDAYS),
-    )
-
-
-@lru_cache(maxsize=4)
-def _calendar(periods, holidays, workdays) -> WorkCalendar:
-    return from_settings(
-        {
-            "SLA_WORKING_PERIODS": list(periods),
-            "SLA_EXTRA_HOLIDAYS": list(holidays),
-            "SLA_EXTRA_WORKDAYS": list(workdays),
-        }
-    )
 
 
 def _lineage(region: Region) -> dict[int, Region]:

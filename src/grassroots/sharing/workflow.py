@@ -25,8 +25,8 @@ from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases.notify import notify_users
-from grassroots.cases.routing import calendar
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from grassroots.core.workcalendar import calendar
 from grassroots.sharing.catalogue import get_dataset_for, require_department, require_graded
 from grassroots.sharing.models import (
     RequestStatus,

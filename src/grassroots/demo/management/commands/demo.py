@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from grassroots.core.envfile import read_env, write_env
+from grassroots.demo.loader import load
 
 
 def demo_passwords() -> tuple[str, str]:
@@ -28,8 +29,6 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, scale: str, seed: int, quiet: bool, **options):
-        from grassroots.demo.loader import load
-
         admin_pw, staff_pw = demo_passwords()
         try:
             counts = load(

@@ -2,7 +2,7 @@
 
 Default day: 09:00–12:00 and 13:30–17:30, i.e. 7 working hours. Holiday facts below were checked against
 chinesecalendar 1.11.0 (which covers 2004–2026). Runs without Django:
-    .venv/bin/python -m pytest -q -p no:django src/grassroots/cases/tests/test_workcalendar.py
+    .venv/bin/python -m pytest -q -p no:django src/grassroots/core/tests/test_workcalendar.py
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from grassroots.cases.workcalendar import MAX_DAYS, WorkCalendar, from_settings, has_national_data
+from grassroots.core.workcalendar import MAX_DAYS, WorkCalendar, from_settings, has_national_data
 
 TZ = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()

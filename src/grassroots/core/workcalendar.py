@@ -1,4 +1,7 @@
-"""Working-time calendar for case SLA timers (事件办理时限): Chinese public holidays and adjusted workdays (调休).
+"""Working-time calendar (工作日历): Chinese public holidays, adjusted workdays (调休) and office hours.
+
+It lives in core because every time limit counts on it: case SLA timers (事件办理时限) and the working-day
+limits of data-sharing steps use the one calendar `calendar()` builds from the settings.
 
 Whether a day is worked is decided in this order:
 
@@ -19,13 +22,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.conf import settings
 
-__all__ = ["DEFAULT_PERIODS", "MAX_DAYS", "WorkCalendar", "from_settings", "has_national_data"]
+__all__ = ["DEFAULT_PERIODS", "MAX_DAYS", "WorkCalendar", "calendar", "from_settings", "has_national_data"]
 
 # About ten years: every scan is bounded by it, so a misconfiguration (or an absurd SLA) fails loudly
 # instead of looping for ever or overflowing the date range.
@@ -277,3 +281,26 @@ def from_settings(config: Mapping[str, Any] | Any) -> WorkCalendar:
         return WorkCalendar(periods=periods, extra_holidays=holidays, extra_workdays=workdays)
     except ValueError as exc:
         raise ValueError(f"SLA calendar settings: {exc}") from None
+
+
+def calendar() -> WorkCalendar:
+    """The project's calendar, from SLA_WORKING_PERIODS / SLA_EXTRA_HOLIDAYS / SLA_EXTRA_WORKDAYS.
+
+    Read on every call (so overridden settings take effect at once) but built once per distinct value.
+    """
+    return _calendar(
+        tuple(map(tuple, settings.SLA_WORKING_PERIODS)),
+        tuple(settings.SLA_EXTRA_HOLIDAYS),
+        tuple(settings.SLA_EXTRA_WORKDAYS),
+    )
+
+
+@lru_cache(maxsize=4)
+def _calendar(periods, holidays, workdays) -> WorkCalendar:
+    return from_settings(
+        {
+            "SLA_WORKING_PERIODS": list(periods),
+            "SLA_EXTRA_HOLIDAYS": list(holidays),
+            "SLA_EXTRA_WORKDAYS": list(workdays),
+        }
+    )

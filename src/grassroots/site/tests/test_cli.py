@@ -18,6 +18,18 @@ def test_grassroots_help_lists_the_project_commands():
         assert command in out
 
 
+def test_each_project_command_comes_from_the_layer_that_owns_it():
+    from django.core.management import get_commands
+
+    owners = {name: get_commands()[name] for name in ("demo", "keys", "beat", "regions")}
+    assert owners == {
+        "demo": "grassroots.demo",  # loads every app's data: the top layer
+        "keys": "grassroots.site",  # re-encrypts every app's columns and writes an audit row
+        "beat": "grassroots.site",  # runs every app's periodic jobs
+        "regions": "grassroots.areas",
+    }
+
+
 @pytest.fixture
 def env_file(tmp_path, settings):
     path = tmp_path / ".env"
