@@ -2,6 +2,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
 from grassroots.areas import services
 from grassroots.areas.models import Level, Region
 from grassroots.areas.schemas import LocatedOut, LocateIn, RegionOut
@@ -22,6 +24,7 @@ def region_out(region: Region | None) -> dict | None:
 @router.get("/", response=list[RegionOut])
 @paginate(BoundedLimitOffset)
 def list_regions(request: HttpRequest, parent: int | None = None, level: int | None = None):
+    require_perm(request.auth, Perm.VIEW_REGIONS)
     qs = services.regions_for(request.auth).select_related("grid_worker")
     if parent is not None:
         qs = qs.filter(parent_id=parent)

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import has_perm
+from grassroots.accounts.scope import has_perm, require_perm
 from grassroots.areas import services
 from grassroots.areas.models import Level
 from grassroots.registry.places import houses_for, legal_persons_for
@@ -59,6 +59,7 @@ def counts(request, region_id: int):
 @login_required
 def import_geojson(request):
     """Upload a GeoJSON FeatureCollection. Errors are listed per feature and nothing is written."""
+    require_perm(request.user, Perm.IMPORT_REGIONS)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
