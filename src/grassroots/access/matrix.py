@@ -11,26 +11,35 @@ resident (no staff role) is sent from staff pages to the portal (STAFF_AREAS).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from grassroots.access.entry import (
+    CASE_SEEN,
+    NOTE,
+    OPEN311,
+    REASON,
+    SHARING_404,
+    UPLOAD,
+    E,
+    Entry,
+    R,
+    V,
+    X,
+    page,
+    perms_of,
+    provider_or_reviewer,
+    public,
+    signed_in,
+)
 from grassroots.access.rules import (
-    BY_NAME,
     CASE_ROLES,
-    COLUMNS,
     CREATED,
     FORBIDDEN,
     FORM,
     LOGIN,
     NOT_FOUND,
     OK,
-    PORTAL,
     REDIRECT,
     UNAUTHENTICATED,
-    VARIANTS,
     WRITE,
-    Column,
-    Outcomes,
-    Rule,
     any_perm,
     by_perm,
     case_party,
@@ -46,62 +55,7 @@ from grassroots.access.rules import (
     share_seen,
     staff,
 )
-from grassroots.accounts.roles import Perm, Role
-
-# Staff pages: a resident is sent to the portal from these namespaces and bare URL names (accounts/navigation.py).
-STAFF_AREAS = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit"})
-STAFF_NAMES = frozenset({"home", "tokens"})
-RESIDENT_PAGES = frozenset({"cases:notifications"})
-# Path parameters that name a record: an entry with one is asked about an object inside and one outside.
-RECORD_PARAMS = frozenset(
-    {"person_id", "house_id", "entity_id", "region_id", "case_id", "case_number", "warning_id", "dataset_id",
-     "request_id", "grant_id", "report_id", "leaf_index", "notification_id", "token_id"}
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Entry:
-    rule: Rule
-    body: dict | None = None  # POST body (form fields for pages, JSON for the API); "{param}" is filled in
-    query: dict | None = None  # GET query, likewise
-    params: dict[str, str] = field(default_factory=dict)  # a placeholder's value source, when not its own name
-    public: bool = False  # anonymous visitors get the rule too
-    resident: Outcomes | None = None  # a resident's outcome, when not the default
-    xfail: str = ""  # a known leak or refusal not yet as the policy says (strict: must still fail)
-
-
-V, R, E, X = Perm.VIEW_REGISTRY, Perm.VIEW_REGIONS, Perm.EDIT_REGISTRY, Perm.VIEW_RISK
-CASE_SEEN = case_rule(lambda column, facts: True, allowed=OK)
-OPEN311 = {"request_id": "case_number", "token_id": "case_number", "code": "service_code"}
-REASON = "入户核实身份信息"
-NOTE = {"note": "已到现场查看处理"}
-UPLOAD = {"file": "@upload"}  # sent as a multipart form with a small CSV file
-SHARING_404 = (
-    "roles without any sharing permission get 404 instead of 403 (requests_for/grants_for find nothing);"
-    " sharing is owned by another helper"
-)
-
-
-def signed_in(outcomes: Outcomes = OK) -> Rule:
-    return everyone(outcomes)
-
-
-def page(rule: Rule, **kw) -> Entry:
-    return Entry(rule, **kw)
-
-
-def public(outcomes: Outcomes = OK, **kw) -> Entry:
-    return Entry(everyone(outcomes), public=True, **kw)
-
-
-def provider_or_reviewer(column: Column, variant: str | None) -> Outcomes:
-    """Revoking a grant: its provider department, or a reviewer (REVIEW_SHARING) over the provider's region."""
-    if share_seen(column, variant) != OK:
-        return share_seen(column, variant)
-    provider = share_rule("provider", Perm.MANAGE_DATASETS)(column, variant)
-    reviewer = share_rule(None, Perm.REVIEW_SHARING)(column, variant)
-    return WRITE if WRITE in (provider, reviewer) else FORBIDDEN
-
+from grassroots.accounts.roles import Perm
 
 ENTRIES: dict[str, Entry] = {
     # Accounts and the site's own pages
@@ -245,9 +199,9 @@ ENTRIES: dict[str, Entry] = {
     "api POST /api/v1/cases/{case_id}/rate": Entry(case_rule(case_party), body={"satisfied": True, "score": 5}),
     "api POST /api/v1/cases/{case_id}/follow": Entry(
         case_rule(lambda c, f: True),
-        xfail="follow lets any user whose grant covers the case's region follow it, and a follower then reads"
-        " the case: a department officer or data officer over the district reads every case"
-        " (cases/api.py duplicates_visible, owned by another helper)",
+        xfail="follow lets any user whose grant covers the case's region follow an open case, and a follower then"
+        " reads it: a department officer over the district (dept_d) follows and reads cases routed to other"
+        " departments or to no department (cases/api.py duplicates_visible, owned by another helper)",
     ),  # fmt: skip
     # The residents' portal: any signed-in user (staff are residents too); a case as the case rules say.
     "page GET portal:home": page(signed_in(), resident=OK),
@@ -313,7 +267,7 @@ ENTRIES: dict[str, Entry] = {
         xfail="non-providers' POST re-renders the form (200); sharing is owned by another helper",
     ),
     "page POST sharing:submit": page(
-        lambda c, v: REDIRECT if c.role is not None and Perm.REQUEST_DATA in _perms(c) else FORBIDDEN,
+        lambda c, v: REDIRECT if c.role is not None and Perm.REQUEST_DATA in perms_of(c) else FORBIDDEN,
         xfail="refusals are flashed and redirected (302), not 403; sharing is owned by another helper",
     ),
     "page GET sharing:requests": page(
@@ -414,94 +368,6 @@ ENTRIES: dict[str, Entry] = {
 }
 
 
-def _perms(column: Column):
-    from grassroots.accounts.roles import PERMISSIONS
-
-    return PERMISSIONS[column.role] if column.role is not None else frozenset()
-
-
-def is_staff_page(name: str) -> bool:
-    if name in RESIDENT_PAGES:
-        return False
-    return name.split(":", 1)[0] in STAFF_AREAS if ":" in name else name in STAFF_NAMES
-
-
-def split(key: str) -> tuple[str, str, str]:
-    kind, method, name = key.split(" ", 2)
-    return kind, method, name
-
-
-def expected(key: str, entry: Entry, column: Column, variant: str | None) -> Outcomes:
-    kind, _method, name = split(key)
-    if column.role is None and not entry.public:
-        return LOGIN if kind == "page" else UNAUTHENTICATED
-    if column.role == Role.RESIDENT:
-        if entry.resident is not None:
-            return entry.resident(variant) if callable(entry.resident) else entry.resident
-        if kind == "page" and is_staff_page(name):
-            return PORTAL
-    return entry.rule(column, variant)
-
-
-def variants(entry: Entry, names: list[str]) -> tuple[str | None, ...]:
-    """In and out when the request names a record, else one request."""
-    return VARIANTS if any(entry.params.get(n, n) in RECORD_PARAMS for n in names) else (None,)
-
-
-def show(outcomes: Outcomes) -> str:
-    named = {WRITE: "write", FORM: "form"}
-    return named.get(outcomes) or "/".join(str(o) for o in sorted(outcomes, key=str))
-
-
-def expand(key: str, entry: Entry, names: list[str]) -> dict[tuple[str, str | None], Outcomes]:
-    return {(c.name, v): expected(key, entry, c, v) for c in COLUMNS for v in variants(entry, names)}
-
-
-def markdown() -> str:
-    from grassroots.access.endpoints import pages
-    from grassroots.access.tests.harness import placeholders
-
-    paths = {p.name: p.path for p in pages()}
-    head = ["endpoint", *[c.name for c in COLUMNS]]
-    lines = [
-        "# Access matrix",
-        "",
-        "Generated by `python -m grassroots.access.matrix` from `src/grassroots/access/matrix.py`; checked by",
-        "`src/grassroots/access/tests/test_access_matrix.py`. Do not edit by hand.",
-        "",
-        "Columns are the test cast's users: admin (系统管理员 over the district D), leader_s1 / staff_s1",
-        "(街道 S1), worker_c1 (社区 C1), grid_g1 (网格 G1), dept_d (部门 城管委 over D), officer (部门",
-        "甲街道城管科 over S1, which city-management cases in S1 are routed to), data_officer (数据管理员 over D),",
-        "resident (居民 in G1) and an anonymous visitor. A cell `in / out` gives the outcome for an object in G1",
-        "(the resident's own) and one in G4 (another street). `portal`: sent to /portal/; `login`: sent to",
-        "sign in; `redirect`: elsewhere (done, or a",
-        "form's refusal shown as a message). Several codes in a cell: any of them is past the access check;",
-        f"`write` is {'/'.join(map(str, sorted(WRITE)))} and `form` is {'/'.join(sorted(map(str, FORM)))}"
-        " (past the access check, with the minimal body the test sends).",
-        "⚠ marks an endpoint whose behaviour does not yet match (see its note).",
-        "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
-    ]
-    notes = []
-    for key, entry in ENTRIES.items():
-        kind, _method, name = split(key)
-        path = paths.get(name, name)
-        names = sorted(set(placeholders(path, entry.body, entry.query)))
-        cells = expand(key, entry, names)
-        row = []
-        for column in COLUMNS:
-            values = [show(cells[(column.name, v)]) for v in variants(entry, names)]
-            row.append(" / ".join(values))
-        mark = " ⚠" if entry.xfail else ""
-        lines.append(f"| `{key}`{mark} | " + " | ".join(row) + " |")
-        if entry.xfail:
-            notes.append(f"- `{key}`: {entry.xfail}")
-    if notes:
-        lines += ["", "## Known differences", "", *notes]
-    return "\n".join(lines) + "\n"
-
-
 def _main() -> None:
     import os
 
@@ -509,10 +375,10 @@ def _main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings")
     django.setup()
+    from grassroots.access.expand import markdown
+
     print(markdown(), end="")
 
 
 if __name__ == "__main__":
     _main()
-
-__all__ = ["BY_NAME", "ENTRIES", "Entry", "NOT_FOUND", "expand", "expected", "markdown", "variants"]

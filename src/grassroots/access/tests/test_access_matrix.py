@@ -11,7 +11,8 @@ from django.db import transaction
 from django.test import override_settings
 
 from grassroots.access import endpoints
-from grassroots.access.matrix import ENTRIES, expand, show, split, variants
+from grassroots.access.expand import expand, show, split, variants
+from grassroots.access.matrix import ENTRIES
 from grassroots.access.rules import BY_NAME, COLUMNS, DENIALS
 from grassroots.access.tests import harness
 
@@ -21,7 +22,7 @@ Every page and API operation needs an entry in src/grassroots/access/matrix.py E
     "page GET myapp:thing": page(record(Perm.VIEW_THING)),
     "api POST /api/v1/myapp/things/{thing_id}/close": Entry(record(Perm.VIEW_THING, Perm.CLOSE_THING, WRITE)),
 
-with a rule from access/rules.py (by_perm, record, any_perm, staff, everyone, own, case_rule, share_rule, or
+(Entry, page and public from access/entry.py) with a rule from access/rules.py (by_perm, record, any_perm, staff, everyone, own, case_rule, share_rule, or
 override for the columns that differ). A page key is the URL name; list each method the view handles. A path
 parameter naming a record needs a value source in access/tests/harness.py PARAMS (inside and outside).
 Then regenerate docs/access-matrix.md: python -m grassroots.access.matrix > docs/access-matrix.md
@@ -57,7 +58,7 @@ def test_every_record_parameter_has_a_value_source():
 def test_the_generated_document_is_current():
     from pathlib import Path
 
-    from grassroots.access.matrix import markdown
+    from grassroots.access.expand import markdown
 
     doc = Path(__file__).resolve().parents[4] / "docs" / "access-matrix.md"
     assert doc.read_text(encoding="utf-8") == markdown(), (
