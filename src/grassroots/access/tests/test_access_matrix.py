@@ -22,9 +22,10 @@ Every page and API operation needs an entry in src/grassroots/access/matrix.py E
     "page GET myapp:thing": page(record(Perm.VIEW_THING)),
     "api POST /api/v1/myapp/things/{thing_id}/close": Entry(record(Perm.VIEW_THING, Perm.CLOSE_THING, WRITE)),
 
-(Entry, page and public from access/entry.py) with a rule from access/rules.py (by_perm, record, any_perm, staff, everyone, own, case_rule, share_rule, or
-override for the columns that differ). A page key is the URL name; list each method the view handles. A path
-parameter naming a record needs a value source in access/tests/harness.py PARAMS (inside and outside).
+(Entry, page and public from access/entry.py) with a rule from access/rules.py (by_perm, record, any_perm,
+staff, everyone, own, case_rule, share_rule, or override for the columns that differ). A page key is the URL
+name; list each method the view handles. A path parameter naming a record needs a value source in
+access/tests/harness.py PARAMS (inside and outside).
 Then regenerate docs/access-matrix.md: python -m grassroots.access.matrix > docs/access-matrix.md
 """
 
