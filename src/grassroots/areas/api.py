@@ -25,6 +25,7 @@ def region_out(region: Region | None) -> dict | None:
 @router.get("/", response=list[RegionOut])
 @paginate(BoundedLimitOffset)
 def list_regions(request: HttpRequest, parent: int | None = None, level: int | None = None):
+    require_perm(request.auth, Perm.VIEW_REGIONS)
     qs = services.regions_for(request.auth).select_related("grid_worker")
     if parent is not None:
         qs = qs.filter(parent_id=parent)

@@ -90,6 +90,7 @@ def root_regions_for(actor) -> QuerySet[Region]:
 
 
 def get_region_for(actor, region_id: int) -> Region:
+    require_perm(actor, Perm.VIEW_REGIONS)  # a role that sees no regions: 403, not "missing"
     region = regions_for(actor).select_related("parent", "grid_worker").filter(pk=region_id).first()
     if region is None:
         raise NotFound()

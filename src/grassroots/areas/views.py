@@ -60,6 +60,7 @@ def counts(request, region_id: int):
 @login_required
 def import_geojson(request):
     """Upload a GeoJSON FeatureCollection. Errors are listed per feature and nothing is written."""
+    require_perm(request.user, Perm.IMPORT_REGIONS)
     if request.method == "POST":
         require_perm(request.user, Perm.IMPORT_REGIONS)  # before the body is parsed or the file read
         upload = request.FILES.get("file")

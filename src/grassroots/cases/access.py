@@ -13,7 +13,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from grassroots.accounts.roles import Perm, Role
+from grassroots.accounts.roles import PERMISSIONS, Perm, Role
 from grassroots.accounts.scope import grants, grants_with
 from grassroots.cases.models import Case
 from grassroots.core.errors import NotFound, PermissionDenied
@@ -41,7 +41,17 @@ def cases_for(actor) -> QuerySet[Case]:
     return qs.select_related("category", "region", "owner_region", "owner_department")
 
 
+# A role with none of these sees no case at all: it is refused (403) rather than told a case is missing.
+CASE_ROLES = (Perm.VIEW_CASES, Perm.HANDLE_CASES, Perm.REPORT_CASES)
+
+
+def require_case_role(actor) -> None:
+    if not any(perm in PERMISSIONS[g.role] for g in grants(actor) for perm in CASE_ROLES):
+        raise PermissionDenied()
+
+
 def get_case_for(actor, case_id: int) -> Case:
+    require_case_role(actor)
     case = cases_for(actor).filter(pk=case_id).first()
     if case is None:
         raise NotFound()

@@ -7,9 +7,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from grassroots.accounts.models import Department
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
 from grassroots.areas.services import get_region_for
 from grassroots.cases import duplicates, handling, intake, queries, residents
-from grassroots.cases.access import cases_for, get_case_for, view_case
+from grassroots.cases.access import cases_for, get_case_for, require_case_role, view_case
 from grassroots.cases.evidence import Photo
 from grassroots.cases.models import Category, Channel, Notification
 from grassroots.cases.presenters import case_detail, case_row
@@ -92,6 +94,7 @@ def list_cases(
     overdue: bool = False,
     mine: bool = False,
 ):
+    require_case_role(request.auth)
     area = get_region_for(request.auth, region) if region else None
     qs = queries.filter_cases(
         cases_for(request.auth),
@@ -170,9 +173,9 @@ def accept(request: HttpRequest, case_id: int):
 @router.post("/{case_id}/return", response=CaseDetailOut)
 def return_case(request: HttpRequest, case_id: int, payload: ReturnIn):
     case = get_case_for(request.auth, case_id)
-    return detail(
-        request, handling.return_case(request.auth, case, reason=payload.reason, likely_owner=payload.likely_owner)
-    )
+    returned = handling.return_case(request.auth, case, reason=payload.reason, likely_owner=payload.likely_owner)
+    # Not re-fetched through the caller's scope: a department that returns a case no longer sees it.
+    return case_detail(request.auth, returned)
 
 
 def _owner(request, payload: OwnerIn) -> dict:

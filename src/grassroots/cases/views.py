@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from grassroots.accounts.models import Department
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import has_perm
+from grassroots.accounts.scope import has_perm, require_perm
 from grassroots.areas.services import get_region_for
 from grassroots.cases import duplicates, handling, intake, queries, residents
 from grassroots.cases.access import can, can_handle, cases_for, get_case_for, view_case
@@ -24,7 +24,7 @@ from grassroots.cases.handling import UNFIXED_REASONS
 from grassroots.cases.models import Channel, Notification, Status
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.core import uploads
-from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
 from grassroots.core.pages import safe_next
 from grassroots.core.time import now, parse_day
 
@@ -51,6 +51,8 @@ DATE_KEYS = {
 
 @login_required
 def workbench(request):
+    if not (has_perm(request.user, Perm.VIEW_CASES) or has_perm(request.user, Perm.HANDLE_CASES)):
+        raise PermissionDenied()  # an empty queue would hide that the role never works cases
     region_id = _int(request.GET.get("region"))
     mine = request.GET.get("mine", "1" if has_perm(request.user, Perm.HANDLE_CASES) else "") == "1"
     qs = queries.filter_cases(
@@ -72,6 +74,7 @@ def workbench(request):
         "page": page,
         "rows": [case_row(request.user, c) for c in page],
         "mine": mine,
+        "can_report": has_perm(request.user, Perm.REPORT_CASES),  # patrol, assisted entry, hotline import
         "statuses": Status.choices,
         "categories": category_choices(),
         "query": request.GET.urlencode(),
@@ -167,7 +170,7 @@ def act(request, case_id: int, verb: str):
     try:
         ACTIONS[verb](request, case)
     except DomainError as error:
-        if error.status == 404:
+        if error.status in (403, 404):  # a refusal of access is a 403 page, not a flash next to the case
             raise
         messages.error(request, error.message)
     else:
@@ -178,6 +181,7 @@ def act(request, case_id: int, verb: str):
 @login_required
 def new_case(request):
     """Grid patrol (巡查上报) and assisted entry (代办) by staff."""
+    require_perm(request.user, Perm.REPORT_CASES)
     form = ReportForm(request.POST or None, request.FILES or None, staff=True)
     # The page offers two staff modes only; the service checks that the user holds a staff role for either.
     channel = request.POST.get("channel", request.GET.get("channel", "patrol"))
@@ -208,6 +212,7 @@ def hotline_import(request):
     """12345 hotline work orders from CSV or Excel; a bad file is refused with its rows' errors."""
     from grassroots.cases.hotline import import_upload, require_importer
 
+    require_perm(request.user, Perm.REPORT_CASES)
     report = None
     if request.method == "POST":
         require_importer(request.user)  # before the body is parsed or the file read

@@ -2,6 +2,8 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
 from grassroots.areas.services import get_region_for
 from grassroots.core import idempotency
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
@@ -56,6 +58,7 @@ def list_persons(
     max_age: int | None = None,
     **kwargs,
 ):
+    require_perm(request.auth, Perm.VIEW_REGISTRY)
     qs = queries.filter_persons(
         services.persons_for(request.auth),
         region=_region_or_none(request, region),
@@ -87,6 +90,8 @@ def get_person(request: HttpRequest, person_id: int):
 
 @router.post("/persons", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonIn):
+    require_perm(request.auth, Perm.EDIT_REGISTRY)  # before the region lookup: 403 for a role that never edits
+
     def produce():
         region = get_region_for(request.auth, payload.region_id)
         house = places.houses_for(request.auth).filter(pk=int(payload.house_id)).first() if payload.house_id else None
@@ -145,6 +150,7 @@ def list_houses(
     is_rental: bool | None = None,
     **kwargs,
 ):
+    require_perm(request.auth, Perm.VIEW_REGISTRY)
     qs = queries.filter_houses(
         places.houses_for(request.auth),
         region=_region_or_none(request, region),
@@ -169,6 +175,7 @@ def get_house(request: HttpRequest, house_id: int):
 
 @router.post("/houses", response={201: HouseOut})
 def create_house(request: HttpRequest, payload: HouseIn):
+    require_perm(request.auth, Perm.EDIT_REGISTRY)
     region = get_region_for(request.auth, payload.region_id)
     house = places.create_house(request.auth, region=region, **payload.dict(exclude={"region_id"}))
     return Status(201, _house_json(places.houses_for(request.auth).get(pk=house.pk)))
@@ -177,6 +184,7 @@ def create_house(request: HttpRequest, payload: HouseIn):
 @router.get("/legal-persons", response=list[LegalPersonOut])
 @paginate(BoundedLimitOffset)
 def list_legal_persons(request: HttpRequest, region: int | None = None, tag: str = "", industry: str = "", **kwargs):
+    require_perm(request.auth, Perm.VIEW_REGISTRY)
     qs = queries.filter_legal_persons(
         places.legal_persons_for(request.auth), region=_region_or_none(request, region), tag=tag, industry=industry
     )
@@ -193,6 +201,7 @@ def get_legal_person(request: HttpRequest, entity_id: int):
 
 @router.post("/legal-persons", response={201: LegalPersonOut})
 def create_legal_person(request: HttpRequest, payload: LegalPersonIn):
+    require_perm(request.auth, Perm.EDIT_REGISTRY)
     region = get_region_for(request.auth, payload.region_id)
     entity = places.create_legal_person(request.auth, region=region, **payload.dict(exclude={"region_id"}))
     return Status(201, {**presenters.legal_person_row(entity), "id": str(entity.pk), "tags": []})
@@ -200,6 +209,7 @@ def create_legal_person(request: HttpRequest, payload: LegalPersonIn):
 
 @router.get("/counts", response=list[RegionCountOut])
 def counts(request: HttpRequest, region: int):
+    require_perm(request.auth, Perm.VIEW_REGISTRY)
     parent = get_region_for(request.auth, region)
     rows = queries.counts_by_child(
         parent,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import require_in_scope, scoped
+from grassroots.accounts.scope import require_in_scope, require_perm, scoped
 from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
@@ -98,6 +98,7 @@ def door_query_variants(query: str) -> set[str]:
 @transaction.atomic
 def search_houses(actor, query: str, *, limit: int = 50) -> list[House]:
     """Find houses by (part of) their door number inside the actor's scope."""
+    require_perm(actor, Perm.VIEW_REGISTRY)
     variants = door_query_variants(query)
     query = min(variants, key=len)
     if len(query) < 2:
@@ -116,6 +117,7 @@ def search_houses(actor, query: str, *, limit: int = 50) -> list[House]:
 @transaction.atomic
 def get_house_for(actor, house_id: int) -> tuple[House, list[Person]]:
     """A house with its residents. Residents are personal data: the caller masks them, this logs the read."""
+    require_perm(actor, Perm.VIEW_REGISTRY)
     house = houses_for(actor).filter(pk=house_id).first()
     if house is None:
         raise NotFound()
@@ -164,6 +166,7 @@ def create_legal_person(
 
 @transaction.atomic
 def get_legal_person_for(actor, entity_id: int) -> LegalPerson:
+    require_perm(actor, Perm.VIEW_REGISTRY)
     entity = legal_persons_for(actor).filter(pk=entity_id).first()
     if entity is None:
         raise NotFound()

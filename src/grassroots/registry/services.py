@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import require_in_scope, scoped
+from grassroots.accounts.scope import require_in_scope, require_perm, scoped
 from grassroots.areas.models import Level, Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
@@ -108,6 +108,7 @@ def update_person(
 @transaction.atomic
 def get_person_for(actor, person_id: int) -> Person:
     """Fetch one person for display and record the access; NotFound outside the actor's scope."""
+    require_perm(actor, Perm.VIEW_REGISTRY)  # a role that never sees the registry: 403, not "missing"
     person = persons_for(actor).filter(pk=person_id).first()
     if person is None:
         raise NotFound()
@@ -141,6 +142,7 @@ def reveal_person_field(actor, person: Person, *, field: str, reason: str) -> st
 @transaction.atomic
 def find_persons(actor, *, id_number: str = "", phone: str = "", name: str = "") -> list[Person]:
     """Exact lookup through the blind indexes; the query itself is never stored in plaintext."""
+    require_perm(actor, Perm.VIEW_REGISTRY)
     qs = persons_for(actor)
     if id_number:
         qs = qs.filter(id_number_bidx=crypto.blind_index(id_number, purpose="id_number"))

@@ -72,6 +72,7 @@ def _page(request, qs):
 
 @login_required
 def persons(request):
+    require_perm(request.user, Perm.VIEW_REGISTRY)  # an empty list would hide that the role may never look
     region = _region(request)
     filters = {k: request.GET.get(k, "") for k in ("tag", "residence", "sex")}
     qs = queries.filter_persons(
@@ -151,6 +152,7 @@ def person_tag(request, person_id: int):
 
 @login_required
 def houses(request):
+    require_perm(request.user, Perm.VIEW_REGISTRY)  # an empty list would hide that the role may never look
     is_rental = {"1": True, "0": False}.get(request.GET.get("is_rental", ""))
     qs = queries.filter_houses(
         places.houses_for(request.user),
@@ -196,6 +198,7 @@ def house_detail(request, house_id: int):
 
 @login_required
 def legal_persons(request):
+    require_perm(request.user, Perm.VIEW_REGISTRY)  # an empty list would hide that the role may never look
     qs = queries.filter_legal_persons(
         places.legal_persons_for(request.user),
         region=_region(request),

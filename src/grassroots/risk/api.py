@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
 from grassroots.core import idempotency
 from grassroots.risk import services
 from grassroots.risk.models import Warning
@@ -24,6 +26,7 @@ def _out(w: Warning) -> dict:
 
 @router.get("/warnings", response=list[WarningOut])
 def list_warnings(request: HttpRequest, status: str = "", domain: str = "", limit: int = 100):
+    require_perm(request.auth, Perm.VIEW_RISK)
     qs = services.warnings_for(request.auth)
     if status:
         qs = qs.filter(status=status)

@@ -247,6 +247,7 @@ def warnings_for(actor):
 
 
 def get_warning_for(actor, warning_id: int) -> Warning:
+    require_perm(actor, Perm.VIEW_RISK)  # a role that never sees warnings: 403, not "missing"
     warning = warnings_for(actor).filter(pk=warning_id).first()
     if warning is None:
         raise NotFound()

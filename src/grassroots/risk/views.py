@@ -39,6 +39,7 @@ def _float(value, name):
 
 
 def _scoped_region(request, perm: Perm) -> Region:
+    require_perm(request.user, perm)  # a role without it anywhere: 403, not "no such region"
     region_id = _int(request.GET.get("region"))
     if region_id is None:
         paths_ = sorted({g.path for g in grants_with(request.user, perm)}, key=len)
@@ -53,6 +54,7 @@ def _scoped_region(request, perm: Perm) -> Region:
 
 @login_required
 def warnings(request):
+    require_perm(request.user, Perm.VIEW_RISK)  # an empty list would hide that the role never sees warnings
     qs = services.warnings_for(request.user)
     region_id = _int(request.GET.get("region"))
     if region_id:
@@ -105,7 +107,7 @@ def warning(request, warning_id: int):
         try:
             _act_on_warning(request, item)
         except DomainError as error:
-            if error.code == ErrorCode.NOT_FOUND:
+            if error.code in (ErrorCode.NOT_FOUND, ErrorCode.PERMISSION_DENIED):  # refusals are 403/404 pages
                 raise
             messages.error(request, error.message)
         return redirect("risk:warning", item.pk)
@@ -134,6 +136,7 @@ def rules(request):
     # Staff who handle warnings may read the rules; only those with MANAGE_RISK_RULES change them.
     require_perm(request.user, Perm.HANDLE_WARNINGS)
     if request.method == "POST":
+        require_perm(request.user, Perm.MANAGE_RISK_RULES)
         post = request.POST
         try:
             values = {name: _float(post.get(name), name) for name in ("blue", "yellow", "orange", "red")}
@@ -167,6 +170,7 @@ def rules(request):
 
 @login_required
 def subscriptions(request):
+    require_perm(request.user, Perm.VIEW_RISK)  # subscriptions are to warnings in one's area
     secret = None
     if request.method == "POST":
         try:
