@@ -7,8 +7,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from grassroots.accounts.models import Department
-from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import require_perm
 from grassroots.areas.services import get_region_for
 from grassroots.cases import duplicates, handling, intake, queries, residents
 from grassroots.cases.access import cases_for, get_case_for, require_case_role, view_case
