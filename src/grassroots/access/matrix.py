@@ -42,6 +42,7 @@ from grassroots.access.rules import (
     WRITE,
     any_perm,
     by_perm,
+    by_perms,
     case_party,
     case_perm,
     case_rule,
@@ -163,7 +164,9 @@ ENTRIES: dict[str, Entry] = {
         xfail="find_duplicates answers every signed-in user (rows masked by case_row); cases/api.py duplicates"
         " is owned by another helper",
     ),  # fmt: skip
-    "api POST /api/v1/cases/hotline-import": Entry(by_perm(Perm.REPORT_CASES, WRITE), body=UPLOAD),
+    "api POST /api/v1/cases/hotline-import": Entry(
+        by_perms(Perm.REPORT_CASES, Perm.VIEW_CASES, inside=WRITE), body=UPLOAD
+    ),
     "api GET /api/v1/cases/notifications": Entry(signed_in()),
     "api POST /api/v1/cases/notifications/{notification_id}/read": Entry(own()),
     "api GET /api/v1/cases/{case_id}": Entry(CASE_SEEN),

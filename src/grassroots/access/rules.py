@@ -109,6 +109,15 @@ def by_perm(perm: Perm, inside: Outcomes = OK, outside: Outcomes = NOT_FOUND, de
     return rule
 
 
+def by_perms(*perms: Perm, inside: Outcomes = OK) -> Rule:
+    """Like by_perm, for an action that needs every one of `perms` (e.g. hotline import: report and view cases)."""
+
+    def rule(column: Column, variant: str | None) -> Outcomes:
+        return inside if all(holds(column, p) for p in perms) else FORBIDDEN
+
+    return rule
+
+
 def record(view: Perm, do: Perm | None = None, allowed: Outcomes = OK) -> Rule:
     """A record by id: 403 for a role that can never see such records; then it is looked up among those the
     column sees (`view` over its area), so one outside answers 404; a seen record the role may not act on
