@@ -1,4 +1,7 @@
-"""Reads over the rollups, one per panel. Each touches a few rows per day or week of one region (by index)."""
+"""Reads over the rollups, for the cockpit's panels and the risk analytics (trends, forecasts, drivers).
+
+Each touches a few rows per day or week of one region (by index).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from grassroots.cases.models import Category
-from grassroots.cockpit.models import CategoryWeek, DailyStat, DomainStat, RollupState
-from grassroots.cockpit.rollups import DAILY_FIELDS, STATE, week_of
+from grassroots.stats.models import CategoryWeek, DailyStat, DomainStat, RollupState
+from grassroots.stats.rollups import DAILY_FIELDS, STATE, week_of
+from grassroots.stats.services import state_of
 
 
 def state(name: str = STATE) -> RollupState | None:
-    return RollupState.objects.filter(name=name).first()
+    return state_of(name)
 
 
 def totals(region_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
@@ -33,6 +37,17 @@ def children_totals(region_id: int, start: dt.date, end: dt.date) -> dict[int, d
         .annotate(**{name: Sum(name) for name in ("received", "closed", "closed_on_time", "rated", "satisfied")})
     )
     return {row.pop("region_id"): row for row in rows}
+
+
+def received_by_region(region_ids: list[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Region → cases received over [start, end) (local days), for regions that received any."""
+    rows = (
+        DailyStat.objects.filter(region_id__in=region_ids, day__gte=start, day__lt=end)
+        .values("region_id")
+        .annotate(n=Sum("received"))
+        .values_list("region_id", "n")
+    )
+    return dict(rows)
 
 
 def daily_series(region_id: int, start: dt.date, end: dt.date) -> np.ndarray:
