@@ -68,9 +68,9 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
 
 def figures(domain: str, region: Region) -> DomainFigures | None:
     """The cockpit's tile for one risk domain: None (no data yet) until the domain has sent a signal."""
-    if domain not in queries.active_domains():
+    active, row = queries.domain_stat(region.pk, domain)
+    if not active:
         return None
-    row = queries.domain_stats(region.pk).get(domain)
     link = reverse("risk:warnings") + "?" + urlencode({"region": region.pk, "domain": domain, "status": "active"})
     return DomainFigures(open=row.open if row else 0, top_level=row.top_level if row else 0, link=link)
 

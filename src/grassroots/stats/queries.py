@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from grassroots.cases.models import Category
@@ -98,12 +98,13 @@ def domain_stats(region_id: int) -> dict[str, DomainStat]:
     return {row.domain: row for row in DomainStat.objects.filter(region_id=region_id)}
 
 
+def domain_stat(region_id: int, domain: str) -> tuple[bool, DomainStat | None]:
+    """Whether the domain has any data (a root row), and the region's row: one indexed read for both."""
+    rows = list(DomainStat.objects.filter(Q(region_id=region_id) | Q(parent_id=None), domain=domain))
+    return bool(rows), next((row for row in rows if row.region_id == region_id), None)
+
+
 def children_levels(region_id: int) -> dict[int, int]:
     """Child region → the highest current warning level in its subtree, over every domain."""
     rows = DomainStat.objects.filter(parent_id=region_id).values("region_id").annotate(top=Max("top_level"))
     return {row["region_id"]: row["top"] for row in rows}
-
-
-def active_domains() -> set[str]:
-    """Domains that have ever sent a signal (the rollup keeps a root row for each)."""
-    return set(DomainStat.objects.filter(parent_id=None).values_list("domain", flat=True).distinct())
