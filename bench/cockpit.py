@@ -219,8 +219,9 @@ def main() -> None:
 
     from grassroots.areas.models import Level, Region
     from grassroots.cases.models import Case
-    from grassroots.cockpit import panels, rollups, warning_rollup
-    from grassroots.risk import forecasting
+    from grassroots.cockpit import panels
+    from grassroots.risk import forecasting, warning_rollup
+    from grassroots.stats import rollups
 
     if args.reuse:
         from django.core.management import call_command

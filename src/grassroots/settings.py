@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "grassroots.accounts",
     "grassroots.registry",
     "grassroots.cases",
+    "grassroots.stats",
     "grassroots.portal",
     "grassroots.open311",
     "grassroots.sharing",
@@ -187,7 +188,7 @@ CELERY_BEAT_SCHEDULE = {
     "risk-trends": {"task": "grassroots.risk.tasks.detect_trends", "schedule": crontab(hour=1, minute=30)},
     "risk-drivers": {"task": "grassroots.risk.tasks.refresh_drivers", "schedule": crontab(hour=1, minute=50)},
     "risk-forecast": {"task": "grassroots.risk.tasks.refresh_forecasts", "schedule": crontab(hour=2, minute=10)},
-    "cockpit-rollups": {"task": "grassroots.cockpit.tasks.refresh_rollups", "schedule": 120.0},
+    "stats-rollups": {"task": "grassroots.stats.tasks.refresh_rollups", "schedule": 120.0},
 }
 
 # Case handling (cases app). Working periods and local holiday overrides feed the SLA calendar.

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.areas.models import Level, Region
-from grassroots.cockpit import queries, rollups, warning_rollup
+from grassroots.risk import warning_rollup
 from grassroots.risk.levels import COLOURS
 from grassroots.risk.levels import Level as WarningLevel
 from grassroots.risk.models import Domain, ForecastPoint, Warning
+from grassroots.stats import queries, registry, rollups
 
 WINDOW_DAYS = rollups.WINDOW_DAYS
 
@@ -204,20 +205,27 @@ def categories(region: Region) -> dict:
     return {"freshness": rollup_freshness(), "rows": rows}
 
 
-RISK_DOMAINS = (Domain.OPINION, Domain.ENVIRONMENT, Domain.EMERGENCY, Domain.FINANCE, Domain.CASES)
+# The cockpit's own layout: these tiles always show, in this order, with "no data yet" where no app has
+# registered figures for the domain (stats.registry) or its figures say it has none. Domains registered
+# beyond these follow them.
+DOMAIN_TILES = (Domain.OPINION, Domain.ENVIRONMENT, Domain.EMERGENCY, Domain.FINANCE, Domain.CASES)
 
 
 def domains(region: Region) -> dict:
-    """One panel per risk domain; a domain that has never sent a signal says so instead of showing zeros."""
-    stats = queries.domain_stats(region.pk)
-    active = queries.active_domains()
-    panels = []
-    for domain in RISK_DOMAINS:
-        row = stats.get(domain)
-        top = row.top_level if row else 0
-        panels.append({
-            "domain": domain, "label": Domain(domain).label, "has_data": domain in active,
-            "open": row.open if row else 0, "top": WarningLevel(top).label, "colour": COLOURS[top],
-            "link": warnings_link(region, domain=domain, status="active"),
+    """One tile per domain, from what each domain registered (risk registers every risk domain)."""
+    keys = [d.value for d in DOMAIN_TILES]
+    keys += [p.domain for p in registry.panels() if p.domain not in keys]
+    tiles, sources = [], set()
+    for key in keys:
+        provider = registry.panel(key)
+        figures = provider.figures(region) if provider else None
+        if provider and provider.rollup:
+            sources.add(provider.rollup)
+        top = figures.top_level if figures else 0
+        label = provider.label if provider else Domain(key).label
+        tiles.append({
+            "domain": key, "label": label, "has_data": figures is not None, "link": figures.link if figures else "",
+            "open": figures.open if figures else 0, "top": WarningLevel(top).label, "colour": COLOURS[top],
         })  # fmt: skip
-    return {"freshness": risk_freshness(), "panels": panels}
+    freshness = Freshness.oldest(*(rollup_freshness(name) for name in sorted(sources))) if sources else live()
+    return {"freshness": freshness, "panels": tiles}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from grassroots.cockpit import rollups, warning_rollup
 from grassroots.demo.history import seed_history
-from grassroots.risk import baseline
+from grassroots.risk import baseline, warning_rollup
+from grassroots.stats import rollups
 
 
 def seed_analytics(history: int, *, seed: int, progress=print) -> dict[str, int]:

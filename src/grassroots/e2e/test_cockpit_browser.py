@@ -24,9 +24,9 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
     from grassroots.cases.intake import open_case
     from grassroots.cases.models import Case, Category, Channel, ResponsibilityRule
     from grassroots.cases.tests.conftest import report
-    from grassroots.cockpit import rollups, warning_rollup
-    from grassroots.risk import services
+    from grassroots.risk import services, warning_rollup
     from grassroots.risk.models import Warning
+    from grassroots.stats import rollups
 
     seed(Category, ResponsibilityRule)
     cast = Cast()
@@ -66,7 +66,8 @@ def test_the_cockpit_drills_to_a_grid_and_agrees_with_the_database(live_server, 
 
 
 def test_panels_flag_themselves_when_polling_stops(live_server, page, login):
-    from grassroots.cockpit import rollups, warning_rollup
+    from grassroots.risk import warning_rollup
+    from grassroots.stats import rollups
 
     cast = Cast()
     rollups.rebuild()

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from grassroots.areas.models import Level, Region
-from grassroots.cockpit import queries
 from grassroots.risk.analytics.forecast import backtest_many, forecast
 from grassroots.risk.errors import FIT_ERRORS
 from grassroots.risk.models import ForecastPoint, ModelRun
+from grassroots.stats import queries
 
 HORIZON = 4
 HISTORY_WEEKS = 156

@@ -10,15 +10,14 @@ import dataclasses
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from grassroots.areas.models import Level, Region
-from grassroots.cockpit.models import DailyStat
 from grassroots.risk.analytics.drivers import fit_drivers
 from grassroots.risk.errors import FIT_ERRORS
 from grassroots.risk.features import FEATURES, grid_features
 from grassroots.risk.models import ModelRun
+from grassroots.stats import queries
 
 DAYS = 365
 
@@ -29,12 +28,7 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
     frame = grid_features(today)
     if frame.empty:
         return {"models": 0}
-    counts = dict(
-        DailyStat.objects.filter(region_id__in=list(frame.index), day__gte=start, day__lt=today)
-        .values("region_id")
-        .annotate(n=Sum("received"))
-        .values_list("region_id", "n")
-    )
+    counts = queries.received_by_region(list(frame.index), start, today)
     frame["cases"] = [counts.get(grid, 0) for grid in frame.index]
     paths = dict(Region.objects.filter(pk__in=list(frame.index)).values_list("pk", "path"))
     frame["path"] = [paths[grid] for grid in frame.index]

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from grassroots.areas.models import Level, Region
 from grassroots.cases.models import Category
-from grassroots.cockpit import queries
 from grassroots.risk.analytics.trend import change_points, seasonal_anomalies
 from grassroots.risk.models import Domain, Signal
 from grassroots.risk.services import raise_signal
+from grassroots.stats import queries
 
 DAYS = 7 * 9 + 1  # eight earlier weeks of the same weekday, and the day judged
 WEEKS = 52

@@ -9,10 +9,11 @@ from django.utils import timezone
 from grassroots.cases.intake import open_case
 from grassroots.cases.models import Case, Channel
 from grassroots.cases.tests.conftest import report
-from grassroots.cockpit import rollups, warning_rollup
-from grassroots.cockpit.models import RollupState
 from grassroots.conftest import PASSWORD
-from grassroots.risk import services
+from grassroots.risk import services, warning_rollup
+from grassroots.stats import registry, rollups
+from grassroots.stats.models import RollupState
+from grassroots.stats.registry import DomainFigures
 
 
 def login(client, user):
@@ -86,6 +87,31 @@ def test_domains_say_no_data_until_they_send_signals(busy, client):
     html = panel(client, "domains", busy.S1)
     assert html.count("暂无数据（该领域尚未接入）") == 4 and "环境" in html
     assert "PM2.5超标" in panel(client, "ticker", busy.S1)
+
+
+def test_a_domain_with_no_registered_provider_says_no_data(busy, client, monkeypatch):
+    monkeypatch.setattr(registry, "_panels", {d: p for d, p in registry._panels.items() if d != "environment"})
+    services.raise_signal(domain="environment", region=busy.G1, kind="PM2.5超标", value=180, severity=2)
+    warning_rollup.refresh()
+    login(client, busy.leader_s1)
+    html = panel(client, "domains", busy.S1)
+    assert html.count("暂无数据（该领域尚未接入）") == 5 and 'data-testid="domain-environment"' in html
+
+
+def test_a_domain_app_adds_its_tile_through_the_registry(busy, client, monkeypatch):
+    monkeypatch.setattr(registry, "_panels", dict(registry._panels))
+    registry.register_panel(
+        "water", lambda region: DomainFigures(open=7, top_level=2, link=f"/water/?region={region.pk}"),
+        label="水务", rollup=rollups.STATE,
+    )  # fmt: skip
+    login(client, busy.leader_s1)
+    html = panel(client, "domains", busy.S1)
+    assert html.index('data-testid="domain-cases"') < html.index('data-testid="domain-water"')  # after the five
+    assert re.search(rf'href="/water/\?region={busy.S1.pk}" target="_top" data-testid="domain-water">'
+                     r'\s*<span class="label">水务</span><span class="value" data-testid="open">7<', html)  # fmt: skip
+    assert 'data-stale="0"' in html
+    RollupState.objects.filter(name=rollups.STATE).update(refreshed_at=timezone.now() - dt.timedelta(hours=1))
+    assert 'data-stale="1"' in panel(client, "domains", busy.S1)  # its rollup is now one of the panel's sources
 
 
 def test_the_map_drills_down_to_a_grid(busy, client):

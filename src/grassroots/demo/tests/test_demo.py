@@ -86,8 +86,8 @@ def test_the_demo_has_two_years_of_history_with_rollups_forecasts_and_drivers(sm
     from django.db.models import Sum
 
     from grassroots.cases.models import Case
-    from grassroots.cockpit.models import DailyStat
     from grassroots.risk.models import BaselineSnapshot, ForecastPoint, ModelRun
+    from grassroots.stats.models import DailyStat
 
     past = Case.objects.filter(source_ref="demo-history")
     assert small["past_cases"] == past.count() > 2000

@@ -3,7 +3,7 @@
 The shared cast has four grids, too few to fit the drivers model (it needs seven per region). This territory
 has two streets of two communities of four grids each. Grid features are synthetic and fixed; the demo's
 history generator (demo/history.py) draws the cases from them with known effects and its two surges (last
-week's noise complaints in the first street, yesterday's reports in its first community), and the cockpit
+week's noise complaints in the first street, yesterday's reports in its first community), and the case
 rollups are rebuilt from them, as the nightly jobs would find them.
 """
 
@@ -57,9 +57,9 @@ def history(db, monkeypatch):
     from grassroots.accounts.roles import Role
     from grassroots.areas import services as areas
     from grassroots.areas.models import Level, Region
-    from grassroots.cockpit import rollups
     from grassroots.demo.history import seed_history
     from grassroots.risk import paths
+    from grassroots.stats import rollups
 
     areas.import_regions(None, territory())
     regions = {r.code: r for r in Region.objects.all()}

@@ -1,7 +1,10 @@
-"""Pre-computed rollups behind the cockpit, refreshed incrementally (cockpit/rollups.py).
+"""Pre-computed rollups behind the cockpit and the risk analytics (stats/rollups.py, and the rollups the
+domain apps register in stats/registry.py).
 
 Every row exists for a region at every level (grid, community, street, district), so a panel for any
-region reads a few dozen rows by index instead of scanning cases.
+region reads a few dozen rows by index instead of scanning cases. The tables moved here from the cockpit
+app (cockpit migrations 0003 and 0004 copy the rows and drop the old tables); the constraint names differ
+from the old ones because both tables exist while the rows are copied.
 """
 
 from django.db import models
@@ -22,7 +25,7 @@ class DailyStat(models.Model):
     satisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "day"], name="uniq_dailystat_region_day")]
+        constraints = [models.UniqueConstraint(fields=["region", "day"], name="stats_dailystat_region_day_uniq")]
         indexes = [models.Index(fields=["parent_id", "day"])]
 
     def __str__(self) -> str:
@@ -38,7 +41,9 @@ class CategoryWeek(models.Model):
     received = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "category", "week"], name="uniq_categoryweek_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "category", "week"], name="stats_categoryweek_key_uniq")
+        ]
         indexes = [models.Index(fields=["region", "week"])]
 
     def __str__(self) -> str:
@@ -61,6 +66,8 @@ class RollupState(models.Model):
 class DomainStat(models.Model):
     """Warnings per region (at every level) and risk domain, for the cockpit's risk panels and tiles.
 
+    Written by stats.services.write_domain_stats from what the risk app computes (risk/warning_rollup.py).
+
     A row for a root region exists for every domain that has ever sent a signal: that is how a panel knows
     "no data yet" without reading the signals table.
     """
@@ -74,7 +81,9 @@ class DomainStat(models.Model):
     recent_closed = models.PositiveIntegerField(default=0)  # of those, closed with a disposition
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region", "domain"], name="uniq_domainstat_region_domain")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "domain"], name="stats_domainstat_region_domain_uniq")
+        ]
         indexes = [models.Index(fields=["parent_id", "domain"])]
 
     def __str__(self) -> str:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from grassroots.cases.intake import open_case
 from grassroots.cases.models import Case, Channel, Rating
 from grassroots.cases.tests.conftest import report
-from grassroots.cockpit import rollups
-from grassroots.cockpit.models import CategoryWeek, DailyStat
+from grassroots.stats import rollups
+from grassroots.stats.models import CategoryWeek, DailyStat
 
 
 def snapshot():

@@ -1,4 +1,5 @@
-"""Build and refresh the rollups: a full rebuild, and an incremental refresh driven by Case.updated_at.
+"""The case rollups (DailyStat, CategoryWeek): a full rebuild, and an incremental refresh driven by
+Case.updated_at. Registered as the rollup "cases" by StatsConfig.ready().
 
 Counts are computed per grid with grouped queries, then added to every ancestor along the grid's
 materialised path. The incremental refresh finds the (grid, day) and (grid, week) keys touched by cases
@@ -21,8 +22,9 @@ from django.utils import timezone
 
 from grassroots.areas.models import Region
 from grassroots.cases.models import Case, Outcome, Rating, Status
-from grassroots.cockpit.models import CategoryWeek, DailyStat, RollupState
 from grassroots.core.time import day_start
+from grassroots.stats.models import CategoryWeek, DailyStat
+from grassroots.stats.services import finish_state, lock_state, state_of
 
 STATE = "cases"
 WINDOW_DAYS = 30  # the cockpit's "last 30 days", shared by every panel and rollup
@@ -100,7 +102,7 @@ def rebuild() -> dict[str, int]:
         for region in tree.ancestors.get(grid, ()):
             weekly[(region, category, week)] += n
     with transaction.atomic():
-        state = _lock()
+        state = lock_state(STATE)
         DailyStat.objects.all().delete()
         CategoryWeek.objects.all().delete()
         DailyStat.objects.bulk_create(
@@ -111,19 +113,8 @@ def rebuild() -> dict[str, int]:
             (CategoryWeek(region_id=r, category_id=c, week=w, received=n) for (r, c, w), n in weekly.items()),
             batch_size=BATCH,
         )
-        _finish(state, now, len(daily) + len(weekly), started)
+        finish_state(state, now, len(daily) + len(weekly), started)
     return {"daily": len(daily), "weekly": len(weekly)}
-
-
-def _lock() -> RollupState:
-    RollupState.objects.get_or_create(name=STATE)
-    return RollupState.objects.select_for_update().get(name=STATE)
-
-
-def _finish(state: RollupState, watermark: dt.datetime, rows: int, started: float) -> None:
-    state.watermark, state.refreshed_at = watermark, timezone.now()
-    state.rows, state.seconds = rows, time.perf_counter() - started
-    state.save()
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -149,17 +140,17 @@ def _touched(since: dt.datetime) -> tuple[dict[dt.date, set[int]], dict[dt.date,
 
 def refresh() -> dict[str, int]:
     """Bring the rollups up to date with the cases changed since the last refresh (the Celery job)."""
-    state = RollupState.objects.filter(name=STATE).first()
+    state = state_of(STATE)
     if state is None or state.watermark is None:
         return rebuild()
     started, now = time.perf_counter(), timezone.now()
     with transaction.atomic():
-        state = _lock()
+        state = lock_state(STATE)
         days, weeks = _touched(state.watermark - OVERLAP)
         tree = RegionTree()
         touched = sum(_refresh_day(tree, day, grids) for day, grids in days.items())
         touched += sum(_refresh_week(tree, week, grids) for week, grids in weeks.items())
-        _finish(state, now, touched, started)
+        finish_state(state, now, touched, started)
     return {"days": len(days), "weeks": len(weeks), "rows": touched}
 
 

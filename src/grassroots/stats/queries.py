@@ -1,4 +1,7 @@
-"""Reads over the rollups, one per panel. Each touches a few rows per day or week of one region (by index)."""
+"""Reads over the rollups, for the cockpit's panels and the risk analytics (trends, forecasts, drivers).
+
+Each touches a few rows per day or week of one region (by index).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,17 @@ import datetime as dt
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from grassroots.cases.models import Category
-from grassroots.cockpit.models import CategoryWeek, DailyStat, DomainStat, RollupState
-from grassroots.cockpit.rollups import DAILY_FIELDS, STATE, week_of
+from grassroots.stats.models import CategoryWeek, DailyStat, DomainStat, RollupState
+from grassroots.stats.rollups import DAILY_FIELDS, STATE, week_of
+from grassroots.stats.services import state_of
 
 
 def state(name: str = STATE) -> RollupState | None:
-    return RollupState.objects.filter(name=name).first()
+    return state_of(name)
 
 
 def totals(region_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
@@ -33,6 +37,17 @@ def children_totals(region_id: int, start: dt.date, end: dt.date) -> dict[int, d
         .annotate(**{name: Sum(name) for name in ("received", "closed", "closed_on_time", "rated", "satisfied")})
     )
     return {row.pop("region_id"): row for row in rows}
+
+
+def received_by_region(region_ids: list[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Region → cases received over [start, end) (local days), for regions that received any."""
+    rows = (
+        DailyStat.objects.filter(region_id__in=region_ids, day__gte=start, day__lt=end)
+        .values("region_id")
+        .annotate(n=Sum("received"))
+        .values_list("region_id", "n")
+    )
+    return dict(rows)
 
 
 def daily_series(region_id: int, start: dt.date, end: dt.date) -> np.ndarray:
@@ -83,12 +98,13 @@ def domain_stats(region_id: int) -> dict[str, DomainStat]:
     return {row.domain: row for row in DomainStat.objects.filter(region_id=region_id)}
 
 
+def domain_stat(region_id: int, domain: str) -> tuple[bool, DomainStat | None]:
+    """Whether the domain has any data (a root row), and the region's row: one indexed read for both."""
+    rows = list(DomainStat.objects.filter(Q(region_id=region_id) | Q(parent_id=None), domain=domain))
+    return bool(rows), next((row for row in rows if row.region_id == region_id), None)
+
+
 def children_levels(region_id: int) -> dict[int, int]:
     """Child region → the highest current warning level in its subtree, over every domain."""
     rows = DomainStat.objects.filter(parent_id=region_id).values("region_id").annotate(top=Max("top_level"))
     return {row["region_id"]: row["top"] for row in rows}
-
-
-def active_domains() -> set[str]:
-    """Domains that have ever sent a signal (the rollup keeps a root row for each)."""
-    return set(DomainStat.objects.filter(parent_id=None).values_list("domain", flat=True).distinct())

@@ -1,65 +1,20 @@
-"""The risk rollup behind the cockpit's risk panels: counts up the tree, changes written, staleness shown."""
+"""The cockpit's risk panels over the risk rollup: staleness shown per source, colours by level, numbers
+that match the warning lists behind them."""
 
 import datetime as dt
 import re
 
-import pytest
 from django.utils import timezone
 
-from grassroots.cockpit import rollups, warning_rollup
-from grassroots.cockpit.models import DomainStat, RollupState
 from grassroots.cockpit.tests.test_views import login, panel
-from grassroots.risk import services
+from grassroots.risk import services, warning_rollup
 from grassroots.risk.levels import COLOURS
 from grassroots.risk.models import Warning
+from grassroots.risk.tests import test_warning_rollup as risk_rollup
+from grassroots.stats.models import RollupState
 
-
-def stat(region, domain):
-    row = DomainStat.objects.filter(region=region, domain=domain).first()
-    return (row.open, row.top_level, row.recent, row.recent_closed) if row else None
-
-
-@pytest.fixture
-def warned(cast):
-    services.raise_signal(domain="environment", region=cast.G1, kind="PM2.5超标", value=160, severity=3)
-    services.raise_signal(domain="environment", region=cast.G3, kind="噪声超标", value=80, severity=1)
-    services.raise_signal(domain="opinion", region=cast.G4, kind="负面舆情", value=5, severity=2)
-    rollups.rebuild()
-    warning_rollup.refresh()
-    return cast
-
-
-def test_it_counts_warnings_at_every_level(warned):
-    c = warned
-    g1 = stat(c.G1, "environment")
-    assert g1[0] == 1 and g1[2] == 1 and g1[3] == 0 and g1[1] > 0
-    assert stat(c.C1, "environment") == g1  # G2 has none, so the community is G1's figures
-    street = stat(c.S1, "environment")
-    assert street[0] == 2 and street[2] == 2  # G1 and G3
-    assert stat(c.S1, "opinion") is None and stat(c.S2, "opinion")[0] == 1
-    district = stat(c.D, "environment")
-    assert district[0] == 2 and district[1] == max(g1[1], stat(c.G3, "environment")[1])
-    assert stat(c.D, "opinion")[0] == 1  # the root keeps a row for every domain that has data
-    assert stat(c.D, "finance") is None
-
-
-def test_closing_a_warning_moves_it_from_open_to_handled(warned):
-    c = warned
-    warning = Warning.objects.get(region=c.G1)
-    services.close_warning(c.staff_s1, warning, disposition="handled", note="已督促企业整改")
-    result = warning_rollup.refresh()
-    assert result["changed"] > 0
-    assert stat(c.G1, "environment")[0] == 0 and stat(c.G1, "environment")[2:] == (1, 1)
-    assert stat(c.S1, "environment")[0] == 1 and stat(c.S1, "environment")[2:] == (2, 1)
-    assert warning_rollup.refresh()["changed"] == 0  # nothing new: nothing rewritten
-
-
-def test_warnings_before_the_window_are_not_counted_as_recent(warned):
-    c = warned
-    old = timezone.now() - dt.timedelta(days=40)
-    Warning.objects.filter(region=c.G3).update(first_at=old, last_at=old)
-    warning_rollup.refresh()
-    assert stat(c.G3, "environment")[0] == 1 and stat(c.G3, "environment")[2] == 0
+stat = risk_rollup.stat
+warned = risk_rollup.warned  # the same fixture: three environment and opinion warnings, both rollups fresh
 
 
 def test_risk_panels_are_flagged_when_the_risk_rollup_stops(warned, client):
