@@ -34,6 +34,8 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 
 static: $(VENDOR)/.copied
 
+# A local run is development mode, said explicitly: the default is production (https only, keys required).
+run: export GRASSROOTS_ENV = development
 run: install static
 	$(BIN)/grassroots migrate --noinput
 	$(BIN)/grassroots demo --scale $(SCALE)

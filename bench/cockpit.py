@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ["GRASSROOTS_HOME"] = tempfile.mkdtemp(prefix="grassroots-cockpit-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grassroots.settings")
+os.environ.setdefault("GRASSROOTS_ENV", "development")  # generated keys in the temporary home
 GOAL_MS = 200.0
 
 

@@ -37,7 +37,9 @@ def run(cmd, env, **kw):
 
 
 def prepare(home: Path) -> tuple[dict, str]:
-    env = {**os.environ, "GRASSROOTS_HOME": str(home), "GRASSROOTS_DEBUG": "0", "PYTHONPATH": str(ROOT / "src")}
+    # Development mode for the generated keys and plain http, with DEBUG off as in production.
+    env = {**os.environ, "GRASSROOTS_HOME": str(home), "GRASSROOTS_ENV": "development", "GRASSROOTS_DEBUG": "0"}
+    env["PYTHONPATH"] = str(ROOT / "src")
     if os.environ.get("DATABASE_URL"):
         base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
         name = f"grassroots_bench_{os.getpid()}"

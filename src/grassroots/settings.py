@@ -1,16 +1,21 @@
 """Django settings. Everything deployment-specific comes from the environment or `.env`.
 
-`.env` is looked up in GRASSROOTS_HOME (default: the current directory). In development it is created on
-first run with freshly generated keys; set GRASSROOTS_ENV=production to forbid that.
+`.env` is looked up in GRASSROOTS_HOME (default: the current directory). The default is production: DEBUG off,
+secure cookies, HSTS and HTTPS redirect, and every key must be given. GRASSROOTS_ENV=development (what `make run`
+and the test suite set) turns DEBUG on, serves plain http and creates `.env` with fresh keys on first run.
+docs/operations.md lists the variables.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -19,14 +24,81 @@ from grassroots.core.envfile import ensure_dev_env
 PACKAGE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("GRASSROOTS_HOME", Path.cwd())).resolve()
 ENV_FILE = HOME / ".env"
-GRASSROOTS_ENV = os.environ.get("GRASSROOTS_ENV", "development")
-if GRASSROOTS_ENV != "production":
+GRASSROOTS_ENV = os.environ.get("GRASSROOTS_ENV", "production")
+if GRASSROOTS_ENV not in ("production", "development"):
+    raise ImproperlyConfigured(f"GRASSROOTS_ENV must be 'production' or 'development', not {GRASSROOTS_ENV!r}")
+DEVELOPMENT = GRASSROOTS_ENV == "development"
+if DEVELOPMENT:
     ensure_dev_env(ENV_FILE)
 load_dotenv(ENV_FILE, override=False)
 
-SECRET_KEY = os.environ["GRASSROOTS_SECRET_KEY"]
-DEBUG = os.environ.get("GRASSROOTS_DEBUG", "1" if GRASSROOTS_ENV != "production" else "0") == "1"
-ALLOWED_HOSTS = os.environ.get("GRASSROOTS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. In production every key comes from the environment or {ENV_FILE} "
+            "(see docs/operations.md); for a local run set GRASSROOTS_ENV=development."
+        )
+    return value
+
+
+def _csv(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = _required("GRASSROOTS_SECRET_KEY")
+# Production never runs with DEBUG (it shows settings and code to anyone who triggers an error).
+DEBUG = DEVELOPMENT and os.environ.get("GRASSROOTS_DEBUG", "1") == "1"
+ALLOWED_HOSTS = _csv("GRASSROOTS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEVELOPMENT else "")
+if not DEVELOPMENT and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    raise ImproperlyConfigured("GRASSROOTS_ALLOWED_HOSTS must list the site's host names (no '*') in production")
+CSRF_TRUSTED_ORIGINS = _csv("GRASSROOTS_CSRF_TRUSTED_ORIGINS")
+
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDR networks). From anyone
+# else those headers are dropped (core/proxy.py), so a client can neither fake its address nor claim https.
+TRUSTED_PROXIES = [ipaddress.ip_network(net, strict=False) for net in _csv("GRASSROOTS_TRUSTED_PROXIES")]
+
+# Sent always, development included, so a page that breaks under them breaks on the developer's screen first.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages put the token in hx-headers from the template; no script reads the cookie
+# No inline script, no eval: every script is a static file, data reaches it as json_script islands. Styles may
+# be inline (style="" carries data-driven colours in several templates); CSS cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Production is served over https only (a local `make run` is plain http on 127.0.0.1, hence the switch).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEVELOPMENT
+SECURE_SSL_REDIRECT = not DEVELOPMENT and os.environ.get("GRASSROOTS_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = 0 if DEVELOPMENT else int(os.environ.get("GRASSROOTS_HSTS_SECONDS", 365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("GRASSROOTS_HSTS_SUBDOMAINS", "1") == "1"
+# Preloading is hard to undo (browsers ship the list), so it is the operator's explicit choice.
+SECURE_HSTS_PRELOAD = os.environ.get("GRASSROOTS_HSTS_PRELOAD", "0") == "1"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# A TLS-terminating proxy tells us the request was https; believed only from TRUSTED_PROXIES (core/proxy.py).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+
+# Sessions end after idle time (accounts/sessions.py): 30 minutes for staff, who see personal data, a day for
+# residents, who see only their own reports.
+STAFF_IDLE_SECONDS = int(os.environ.get("GRASSROOTS_STAFF_IDLE_MINUTES", 30)) * 60
+RESIDENT_IDLE_SECONDS = int(os.environ.get("GRASSROOTS_RESIDENT_IDLE_MINUTES", 24 * 60)) * 60
+SESSION_COOKIE_AGE = RESIDENT_IDLE_SECONDS  # anonymous sessions (language, messages) too
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,6 +108,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI from its own static files: no CDN, no inline script
+    "csp",
     "axes",
     "grassroots.core",
     "grassroots.audit",
@@ -55,13 +129,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "grassroots.core.request_id.RequestIdMiddleware",
+    "grassroots.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "grassroots.accounts.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "grassroots.core.limits.RequestSizeMiddleware",  # 413 in __call__, before process_view (CSRF) reads a body
@@ -153,20 +230,26 @@ MAX_REQUEST_BYTES = max(int(os.environ.get("GRASSROOTS_MAX_REQUEST", 40 * 1024 *
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("GRASSROOTS_MAX_IMPORT", 5 * 1024 * 1024))
 
 # Field encryption (AES-GCM, key id per ciphertext) and the blind index (HMAC-SHA256, separate key).
-FIELD_KEYS = os.environ["GRASSROOTS_FIELD_KEYS"]
-ACTIVE_FIELD_KEY = os.environ["GRASSROOTS_ACTIVE_FIELD_KEY"]
-BLIND_INDEX_KEY = os.environ["GRASSROOTS_BLIND_INDEX_KEY"]
+FIELD_KEYS = _required("GRASSROOTS_FIELD_KEYS")
+ACTIVE_FIELD_KEY = _required("GRASSROOTS_ACTIVE_FIELD_KEY")
+BLIND_INDEX_KEY = _required("GRASSROOTS_BLIND_INDEX_KEY")
 
 # Audit log checkpoints: Ed25519 key (base64 of 32 bytes), the log's name (origin) and the signer's name.
 AUDIT_SIGNING_KEY = os.environ.get("GRASSROOTS_AUDIT_SIGNING_KEY", "")
 AUDIT_LOG_ORIGIN = os.environ.get("GRASSROOTS_AUDIT_ORIGIN", "grassroots.local/audit")
 AUDIT_KEY_NAME = os.environ.get("GRASSROOTS_AUDIT_KEY_NAME", "grassroots-audit")
 
-# Login rate limiting (django-axes): lock a username+IP pair after 5 failures for 15 minutes.
+# Login throttling (django-axes, attempts in the database so every server process sees them): 5 failures
+# lock that username from any address, 20 lock that address for any username, each for 15 minutes. The
+# address is the peer's, or the client's as told by a trusted proxy (core/proxy.py).
+AXES_HANDLER = "grassroots.accounts.throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = int(os.environ.get("GRASSROOTS_LOGIN_FAILURES", 5))
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("GRASSROOTS_LOGIN_IP_FAILURES", 20))
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "grassroots.core.proxy.client_ip"
+AXES_RESET_ON_SUCCESS = True  # only the (username, address) pair that succeeded: see accounts/throttle.py
+AXES_LOCKOUT_CALLABLE = "grassroots.accounts.throttle.lockout_response"
 AXES_VERBOSE = False
 
 # Celery runs eagerly in-process unless a broker is configured.

@@ -28,6 +28,7 @@ class Perm(StrEnum):
     EDIT_REGISTRY = "registry.edit"
     EXPORT_REGISTRY = "registry.export"
     REVEAL_PII = "registry.reveal"
+    RELINK_ACCOUNT = "registry.relink"  # replace the login already linked to a person (实名核验 corrected)
     MANAGE_ACCOUNTS = "accounts.manage"
     REPORT_CASES = "cases.report"  # open a case: own report, patrol, or on a resident's behalf
     VIEW_CASES = "cases.view"
@@ -49,8 +50,9 @@ class Perm(StrEnum):
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
 
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    # Administrators run the system; seeing a resident's full ID is for those who serve them in person.
-    Role.SYSTEM_ADMIN: frozenset(Perm) - {Perm.REVEAL_PII},
+    # Administrators run the system; seeing a resident's full ID, and vouching for who holds a login, is for
+    # those who serve them in person.
+    Role.SYSTEM_ADMIN: frozenset(Perm) - {Perm.REVEAL_PII, Perm.RELINK_ACCOUNT},
     Role.STREET_LEADER: frozenset(
         {
             Perm.VIEW_REGIONS,
@@ -87,6 +89,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.EDIT_REGISTRY,
             Perm.EXPORT_REGISTRY,
             Perm.REVEAL_PII,
+            Perm.RELINK_ACCOUNT,  # the community's staff, not the grid worker who made the first link
             Perm.REPORT_CASES,
             Perm.VIEW_CASES,
             Perm.HANDLE_CASES,

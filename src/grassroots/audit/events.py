@@ -18,6 +18,7 @@ class AuditEvent(IntEnum):
     PERSON_LISTED = 204
     PERSON_REVEALED = 205
     PERSON_SEARCHED = 206
+    PERSON_ACCOUNT_RELINKED = 207
     HOUSE_CREATED = 211
     HOUSE_VIEWED = 212
     HOUSE_SEARCHED = 213
@@ -97,6 +98,7 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.PERSON_LISTED: _("浏览人员列表"),
     AuditEvent.PERSON_REVEALED: _("查看完整信息"),
     AuditEvent.PERSON_SEARCHED: _("查找人员"),
+    AuditEvent.PERSON_ACCOUNT_RELINKED: _("重新关联居民账号"),
     AuditEvent.HOUSE_CREATED: _("登记房屋"),
     AuditEvent.HOUSE_VIEWED: _("查看房屋"),
     AuditEvent.HOUSE_SEARCHED: _("查找房屋"),

@@ -41,6 +41,11 @@ def canonical(entry: AuditEntry | Pending) -> bytes:
         "extra": entry.extra,
         "request_id": entry.request_id,
     }
+    # Only when there is one, so the leaves of older entries stay as they were (getattr: migration 0003 hashes
+    # with the historical model, which has no such field).
+    client_request_id = getattr(entry, "client_request_id", "")
+    if client_request_id:
+        data["client_request_id"] = client_request_id
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
@@ -79,6 +84,7 @@ class Pending:
     region_path: str
     leaf_index: int | None = None
     leaf_hash: str = ""
+    client_request_id: str = ""
 
 
 def append_many(entries: list[Pending]) -> list[Pending]:
@@ -106,6 +112,7 @@ def append_many(entries: list[Pending]) -> list[Pending]:
             e.leaf_index,
             e.leaf_hash,
             e.region_path,
+            e.client_request_id,
         )
         for e in entries
     ]
@@ -142,6 +149,7 @@ INSERT_COLUMNS = (  # the order of the row tuples in append_many
     "leaf_index",
     "leaf_hash",
     "region_path",
+    "client_request_id",
 )
 
 

@@ -19,7 +19,9 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=60, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
     extra = models.JSONField(_("附加信息"), default=dict, blank=True)
-    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)  # always the server's own
+    # The X-Request-ID the client or proxy sent, if sane: for matching their logs, never trusted as ours.
+    client_request_id = models.CharField(_("客户端请求编号"), max_length=64, blank=True, default="")
     # Position and hash of this entry as a leaf of the RFC 9162 Merkle tree (audit/log.py).
     leaf_index = models.BigIntegerField(_("序号"), unique=True, null=True, editable=False)
     leaf_hash = models.CharField(max_length=64, blank=True, editable=False)

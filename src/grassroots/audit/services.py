@@ -11,7 +11,7 @@ from grassroots.audit import log
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry, AuditSubject
 from grassroots.audit.subjects import region_path_for, subjects_of
-from grassroots.core.request_id import current_request_id
+from grassroots.core.request_id import current_client_request_id, current_request_id
 from grassroots.core.time import now
 
 
@@ -45,6 +45,7 @@ def _fields(
         "target_id": str(target_id),
         "extra": extra or {},
         "request_id": (request_id or current_request_id())[:64],
+        "client_request_id": current_client_request_id(),
         "region_path": region_path_for(target, actor),
     }
 
@@ -61,7 +62,8 @@ def record(
 ) -> AuditEntry:
     """Append one entry. Call inside the service's transaction so the entry commits with the change.
 
-    The request id defaults to the one of the HTTP request being served (core/request_id.py).
+    The request id defaults to the server's id of the HTTP request being served, and the id the client sent
+    with it, if any, is kept beside it (core/request_id.py).
     """
     entry = AuditEntry(
         **_fields(

@@ -1,8 +1,10 @@
 """One id per HTTP request, so the audit entries, logs and the client's view of a request can be matched.
 
-A sane incoming X-Request-ID (from the proxy or the client: 8–64 characters of letters, digits and
-``.-_:``) is kept; anything else is replaced by a fresh random id. The id is held in a context variable for
-the duration of the request (safe under threads and asyncio alike) and returned in the response header.
+The server's id is always ours: a fresh random one per request, returned in the response's X-Request-ID. An
+incoming X-Request-ID (from a proxy or the client) is kept apart as the client's id, if it is sane (8–64
+characters of letters, digits and ``.-_:``), so a client cannot make its requests share an id with anyone
+else's or pick the id an auditor searches by. Both are held in context variables for the duration of the
+request (safe under threads and asyncio alike).
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ HEADER = "X-Request-ID"
 VALID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
 _current: ContextVar[str] = ContextVar("grassroots_request_id", default="")
+_client: ContextVar[str] = ContextVar("grassroots_client_request_id", default="")
 
 
 def current_request_id() -> str:
-    """The id of the request being served, or "" outside a request (commands, Celery tasks)."""
+    """The server's id of the request being served, or "" outside a request (commands, Celery tasks)."""
     return _current.get()
 
 
-def accept_or_generate(incoming: str | None) -> str:
-    if incoming and VALID.fullmatch(incoming):
-        return incoming
-    return uuid.uuid4().hex
+def current_client_request_id() -> str:
+    """The id the client or proxy sent with the request being served, or "" if none (or an insane one)."""
+    return _client.get()
+
+
+def sane_client_id(incoming: str | None) -> str:
+    return incoming if incoming and VALID.fullmatch(incoming) else ""
 
 
 class RequestIdMiddleware:
@@ -36,12 +42,13 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = accept_or_generate(request.headers.get(HEADER))
-        request.request_id = request_id
-        token = _current.set(request_id)
+        request.request_id = uuid.uuid4().hex
+        request.client_request_id = sane_client_id(request.headers.get(HEADER))
+        token, client_token = _current.set(request.request_id), _client.set(request.client_request_id)
         try:
             response = self.get_response(request)
         finally:
             _current.reset(token)
-        response[HEADER] = request_id
+            _client.reset(client_token)
+        response[HEADER] = request.request_id
         return response

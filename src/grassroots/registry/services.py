@@ -220,16 +220,58 @@ def age_cutoff(years: int) -> dt.date:
 def link_account(actor, person: Person, user) -> Person:
     """Real-name verification: staff who checked the resident's ID link their login to their registry record.
 
-    From then on their reports carry the verified name, phone and door number (shown to handlers only).
+    From then on their reports carry the verified name, phone and door number (shown to handlers only). A person
+    already linked to another login keeps it: replacing it is relink_account, for the community's staff.
     """
     if actor is not None:
         require_in_scope(actor, Perm.EDIT_REGISTRY, person.region.path)
-    if Person.objects.filter(account=user).exclude(pk=person.pk).exists():
-        raise DomainError(ErrorCode.CONFLICT, "该账号已关联其他人员 / the account is linked to someone else")
+    current = _locked_account_id(person)
+    if current == user.pk:
+        return person
+    if current is not None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "该人员已关联其他账号，更换须由社区工作人员重新关联 / "
+            "the person is linked to another account; community staff must re-link it",
+        )
+    _refuse_account_linked_elsewhere(person, user)
     person.account = user
     person.save(update_fields=["account", "updated_at"])
     record(actor=actor, event=AuditEvent.PERSON_UPDATED, target=person, extra={"fields": ["account"]})
     return person
+
+
+@transaction.atomic
+def relink_account(actor, person: Person, user) -> Person:
+    """Replace the login linked to a person (the first link was wrong, or the resident has a new account).
+
+    Only community staff over the person's community (RELINK_ACCOUNT) may, after checking the ID again; the
+    audit entry names both the old and the new account.
+    """
+    require_in_scope(actor, Perm.RELINK_ACCOUNT, person.region.path)
+    previous = _locked_account_id(person)
+    if previous == user.pk:
+        return person
+    _refuse_account_linked_elsewhere(person, user)
+    person.account = user
+    person.save(update_fields=["account", "updated_at"])
+    record(
+        actor=actor,
+        event=AuditEvent.PERSON_ACCOUNT_RELINKED,
+        target=person,
+        extra={"fields": ["account"], "previous_account": previous, "account": user.pk},
+    )
+    return person
+
+
+def _locked_account_id(person: Person) -> int | None:
+    """The link as stored now, with the row locked: two staff linking at once cannot both see it empty."""
+    return Person.objects.select_for_update().filter(pk=person.pk).values_list("account_id", flat=True).get()
+
+
+def _refuse_account_linked_elsewhere(person: Person, user) -> None:
+    if Person.objects.filter(account=user).exclude(pk=person.pk).exists():
+        raise DomainError(ErrorCode.CONFLICT, "该账号已关联其他人员 / the account is linked to someone else")
 
 
 def verified_person(user) -> Person | None:

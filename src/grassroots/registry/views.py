@@ -122,6 +122,7 @@ def person_detail(request, person_id: int):
         "row": presenters.person_row(request.user, person),
         "can_reveal": covers(request.user, Perm.REVEAL_PII, person.region.path),
         "can_edit": covers(request.user, Perm.EDIT_REGISTRY, person.region.path),
+        "can_relink": covers(request.user, Perm.RELINK_ACCOUNT, person.region.path),
         "tags": Tag.objects.filter(applies_to=TagTarget.PERSON),
     }
     return render(request, "registry/person_detail.html", context)
@@ -226,12 +227,14 @@ def legal_person_detail(request, entity_id: int):
 @login_required
 @require_POST
 def person_account(request, person_id: int):
-    """实名核验: link a resident's login (by username) to this person after checking their ID in person."""
+    """实名核验: link a resident's login (by username) to this person after checking their ID in person.
+    relink=1 replaces an existing link, which only community staff may (services.relink_account)."""
     from django.contrib.auth import get_user_model
 
     person = services.get_person_for(request.user, person_id)
     user = get_user_model().objects.filter(username=request.POST.get("username", "").strip()).first()
     if user is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "没有这个账号 / no such account")
-    services.link_account(request.user, person, user)
+    verb = services.relink_account if request.POST.get("relink") == "1" else services.link_account
+    verb(request.user, person, user)
     return person_detail(request, person_id)
