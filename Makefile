@@ -77,6 +77,7 @@ bench: install static
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) $(BIN)/python bench/cockpit.py; else $(BIN)/python bench/cockpit.py; fi
 
+messages: export GRASSROOTS_ENV = development
 messages: install
 	cd src/grassroots && ../../$(BIN)/grassroots makemessages -l en --no-obsolete && ../../$(BIN)/grassroots compilemessages -l en
 
