@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     RATE_LIMITED = "rate_limited"
     EXPIRED = "expired"
+    OFFER_INVALID = "offer_invalid"  # following a case needs a fresh offer made to this user (cases.duplicates)
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -36,6 +37,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.EXPIRED: 403,
+    ErrorCode.OFFER_INVALID: 403,
 }
 
 
