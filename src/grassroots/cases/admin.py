@@ -1,4 +1,4 @@
-"""The category tree is configured here (names, anonymity, active). Cases themselves are handled on the
+"""The category tree is configured here (names, anonymity, public space, active). Cases themselves are handled on the
 workbench, through the services, never edited in the admin."""
 
 from django.contrib import admin
@@ -8,6 +8,6 @@ from grassroots.cases.models import Category
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "parent", "allow_anonymous", "is_active")
-    list_filter = ("parent", "allow_anonymous", "is_active")
+    list_display = ("name", "code", "parent", "allow_anonymous", "public_space", "is_active")
+    list_filter = ("parent", "allow_anonymous", "public_space", "is_active")
     search_fields = ("name", "code")

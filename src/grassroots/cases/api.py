@@ -20,6 +20,7 @@ from grassroots.cases.schemas import (
     CategoryOut,
     CloseUnfixedIn,
     DuplicateOut,
+    FollowIn,
     MergeIn,
     NoteIn,
     NotificationOut,
@@ -106,20 +107,20 @@ def list_cases(
     return LazyRows(qs, lambda page: [case_row(request.auth, c) for c in page])
 
 
-@router.get("/duplicates", response=list[DuplicateOut])
+@router.get("/duplicates", response={200: list[DuplicateOut], **errors(400)})
 def find_duplicates(request: HttpRequest, category: str, lng: float, lat: float, text: str = ""):
+    """Likely duplicates of a report about to be filed: only what recognises the problem, and an offer to follow."""
     cat = Category.objects.filter(code=category).first()
     if cat is None:
         raise DomainError(ErrorCode.INVALID_INPUT, f"未知事件类别：{category}")
-    found = duplicates.find_duplicates(cat, lng, lat, text)
-    return [
-        {
-            "case": case_row(request.auth, c.case),
-            "distance_m": round(c.distance_m, 1),
-            "similarity": round(c.similarity, 3),
-        }
-        for c in found
-    ]
+    return duplicates.offers(request.auth, cat, lng, lat, text)
+
+
+@router.post("/follow", response={200: CaseDetailOut, **errors(403, 404, 409)})
+def follow(request: HttpRequest, payload: FollowIn):
+    """我也遇到: follow an offered case (403 `offer_invalid` without a valid offer made to you, `expired` if stale)."""
+    follower = residents.follow_offered(request.auth, payload.offer)
+    return detail(request, follower.case)
 
 
 @router.post("/hotline-import", response={200: dict[str, list], **errors(400, 401, 403, 413, 422)})
@@ -247,29 +248,6 @@ def rate(request: HttpRequest, case_id: int, payload: RateIn):
             request.auth, case, satisfied=payload.satisfied, score=payload.score, comment=payload.comment
         ),
     )
-
-
-@router.post("/{case_id}/follow", response=CaseDetailOut)
-def follow(request: HttpRequest, case_id: int):
-    case = duplicates_visible(request, case_id)
-    residents.follow_case(request.auth, case)
-    return detail(request, case)
-
-
-def duplicates_visible(request, case_id: int):
-    """Residents may follow an open case they were offered as a likely duplicate, without seeing others'."""
-    from grassroots.accounts.scope import grants
-    from grassroots.cases.models import OPEN_STATUSES, Case
-
-    case = (
-        Case.objects.filter(pk=case_id, status__in=OPEN_STATUSES)
-        .select_related("category", "region", "owner_region")
-        .first()
-    )
-    # Only cases in an area the user belongs to (a resident's own grid or community), so ids cannot be probed.
-    if case is None or not any(case.region_path.startswith(g.path) for g in grants(request.auth)):
-        raise NotFound()
-    return case
 
 
 @router.post("/{case_id}/merge", response=CaseDetailOut)

@@ -93,13 +93,17 @@ RULES = {
 
 
 def seed(category_model, rule_model) -> None:
-    """Idempotent: existing categories and rules are left as the district edited them."""
+    """Idempotent: existing categories and rules are left as the district edited them.
+
+    In the default tree the public-space tops are exactly those that accept anonymous reports. Migration 0002 runs
+    with a historical model that has no `public_space` yet; migration 0006 then sets it by the same rule.
+    """
+    has_flag = any(f.name == "public_space" for f in category_model._meta.get_fields())
     for code, name, anonymous, leaves in TREE:
-        top, _ = category_model.objects.get_or_create(code=code, defaults={"name": name, "allow_anonymous": anonymous})
+        flags = {"allow_anonymous": anonymous} | ({"public_space": anonymous} if has_flag else {})
+        top, _ = category_model.objects.get_or_create(code=code, defaults={"name": name, **flags})
         for leaf_code, leaf_name in leaves:
-            category_model.objects.get_or_create(
-                code=leaf_code, defaults={"name": leaf_name, "parent": top, "allow_anonymous": anonymous}
-            )
+            category_model.objects.get_or_create(code=leaf_code, defaults={"name": leaf_name, "parent": top, **flags})
         level, sla, warn = RULES[code]
         rule_model.objects.get_or_create(
             category=top, level=level, within=None, department=None, defaults={"sla_hours": sla, "warn_hours": warn}

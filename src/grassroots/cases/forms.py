@@ -30,6 +30,11 @@ class ReportForm(forms.Form):
     lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     address = forms.CharField(label=_("地点描述"), max_length=200, required=False)
     anonymous = forms.BooleanField(label=_("匿名反映（部分类别不允许）"), required=False)
+    # Consent to the public feed (Open311), off unless ticked; patrol findings are public by their channel.
+    public = forms.BooleanField(
+        label=_("同意公开展示（仅限公共空间类问题；只公开类别、办理状态和大致位置，不含姓名、住址和描述）"),
+        required=False,
+    )
     reporter_name = forms.CharField(label=_("反映人姓名（代办必填）"), max_length=40, required=False)
     reporter_phone = forms.CharField(label=_("反映人电话（代办必填）"), max_length=20, required=False)
 
@@ -69,5 +74,6 @@ def report_from(form: ReportForm, photos: list):
         reporter_name=data.get("reporter_name") or "",
         reporter_phone=data.get("reporter_phone") or "",
         anonymous=bool(data.get("anonymous")),
+        public=bool(data.get("public")),
         photos=photos,
     )

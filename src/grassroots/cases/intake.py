@@ -47,6 +47,7 @@ class Report:
     anonymous: bool = False
     photos: list[Photo] = field(default_factory=list)
     source_ref: str = ""
+    public: bool = False  # the reporter agrees to its being listed publicly (portal checkbox, default off)
 
 
 def locate(report: Report) -> tuple[Region, House | None]:
@@ -80,6 +81,19 @@ def _check_text(report: Report) -> None:
         raise DomainError(ErrorCode.INVALID_INPUT, "标题应为 2–80 个字 / title must be 2–80 characters")
     if not 5 <= len(report.description) <= 2000:
         raise DomainError(ErrorCode.INVALID_INPUT, "描述应为 5–2000 个字 / description must be 5–2000 characters")
+
+
+def _public(category: Category, channel: Channel, report: Report) -> bool:
+    """Whether the public feeds (Open311 GET requests) may list the case, coarsened and without its text.
+
+    Never outside a public-space category. Inside one: a resident's report (portal, API, assisted, hotline) only
+    if they agreed; a grid patrol finding has no reporter to protect; an Open311 POST comes from an app whose
+    channel is itself a public issue tracker, so it is public exactly when its category is (the only ones
+    Open311 accepts). Machine alerts stay internal: they may rest on monitoring the public is not shown.
+    """
+    if not category.is_public_space:
+        return False
+    return channel in (Channel.PATROL, Channel.OPEN311) or (channel != Channel.MACHINE and report.public)
 
 
 def _top(category: Category) -> Category:
@@ -138,6 +152,7 @@ def open_case(actor, report: Report, *, channel: Channel) -> Case:
         reporter_door=verified.house.door_number if verified is not None and verified.house_id else "",
         reporter_verified=verified is not None,
         anonymous=report.anonymous,
+        public=_public(category, channel, report),
         assisted_by=actor if assisted or channel == Channel.PATROL else None,
         source_ref=report.source_ref[:80],
         owner_region=path.owner_region,

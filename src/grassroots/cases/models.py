@@ -15,6 +15,10 @@ class Category(models.Model):
     name = models.CharField(_("名称"), max_length=40)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     allow_anonymous = models.BooleanField(_("允许匿名"), default=False)
+    # Problems of shared space (a broken manhole, not a neighbour dispute): only these may ever be published.
+    public_space = models.BooleanField(
+        _("公共空间类"), default=False, help_text=_("公共空间的问题可在 Open311 等公开渠道展示（不含个人信息）")
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -24,6 +28,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_public_space(self) -> bool:
+        """A leaf counts as public space only while its top level does too (unticking a top withdraws it all)."""
+        return self.public_space and (self.parent is None or self.parent.public_space)
 
 
 class ResponsibilityRule(models.Model):
@@ -124,6 +133,8 @@ class Case(models.Model):
     reporter_door = EncryptedTextField(_("反映人住址"), blank=True)
     reporter_verified = models.BooleanField(_("实名核验"), default=False)
     anonymous = models.BooleanField(_("匿名"), default=False)
+    # Set once at intake (intake._public): may the public feeds list this case, coarsened and without any text?
+    public = models.BooleanField(_("可公开"), default=False)
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("代办人"),

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases import routing
+from grassroots.cases import duplicates, routing
 from grassroots.cases.models import Case, CaseEvent, Follower, Outcome, Rating, Status
 from grassroots.cases.notify import owners_of
 from grassroots.cases.workflow import locked, transition
@@ -19,7 +19,8 @@ from grassroots.core.time import now
 
 @transaction.atomic
 def follow_case(actor, case: Case) -> Follower:
-    """我也遇到: subscribe to an existing case instead of opening a duplicate."""
+    """我也遇到: subscribe to an existing case instead of opening a duplicate. Residents reach it only through
+    `follow_offered`; a follower then sees the case's public progress (cases.presenters)."""
     if not getattr(actor, "pk", None):
         raise PermissionDenied("请先登录 / log in first")
     if case.status in (Status.CLOSED, Status.MERGED):
@@ -29,6 +30,14 @@ def follow_case(actor, case: Case) -> Follower:
         CaseEvent.objects.create(case=case, at=now(), actor=actor, kind="me_too", to_status=case.status)
         record(actor=actor, event=AuditEvent.CASE_FOLLOWED, target=case)
     return follower
+
+
+@transaction.atomic
+def follow_offered(actor, offer: str) -> Follower:
+    """我也遇到 from an offer: a resident may follow only a case the duplicate search just offered them."""
+    if not getattr(actor, "pk", None):
+        raise PermissionDenied("请先登录 / log in first")
+    return follow_case(actor, duplicates.offered_case(actor, offer))
 
 
 @transaction.atomic

@@ -17,6 +17,9 @@ class CaseIn(Schema):
     reporter_name: str = Field("", max_length=40)
     reporter_phone: str = Field("", max_length=20)
     photos: list[str] = Field(default_factory=list, max_length=9, description="base64 编码的 JPEG/PNG/WebP")
+    public: bool = Field(
+        False, description="反映人同意在公开渠道（Open311）展示：仅公共空间类别，只公开类别、状态和大致位置"
+    )
     idempotency_key: str | None = Field(None, max_length=80)
 
 
@@ -32,9 +35,13 @@ class EventOut(Schema):
 
 
 class CaseOut(Schema):
+    """`view` is "full" for staff in scope and the reporter; "follower" for a resident following someone else's
+    case, who gets the public progress only: the personal and internal fields are empty or null."""
+
     id: str
     number: str
     title: str
+    view: str = Field(..., pattern="^(full|follower)$")
     description: str
     category: str
     category_name: str
@@ -52,16 +59,17 @@ class CaseOut(Schema):
     reporter_name: str | None
     reporter_phone: str | None
     reporter_door: str | None
-    reporter_verified: bool
-    anonymous: bool
+    reporter_verified: bool | None
+    anonymous: bool | None
+    public: bool | None
     assisted_by: str | None
     owner: str
     owner_department: str | None
     due_at: dt.datetime
     overdue: bool
-    supervised: bool
-    return_count: int
-    needs_arbitration: bool
+    supervised: bool | None
+    return_count: int | None
+    needs_arbitration: bool | None
     created_at: dt.datetime
     closed_at: dt.datetime | None
     photos: list[str]
@@ -73,9 +81,20 @@ class CaseDetailOut(CaseOut):
 
 
 class DuplicateOut(Schema):
-    case: CaseOut
-    distance_m: float
-    similarity: float
+    """A likely duplicate offered to "我也遇到": enough to recognise it, nothing about who reported it or where."""
+
+    title: str
+    category: str
+    category_name: str
+    status: str
+    status_label: str
+    distance_m: int = Field(..., description="约数，按 10 米取整，从公开的大致位置算起")
+    followers: int
+    offer: str = Field(..., description="关注凭证：仅限本人、仅限该事件，数分钟内有效；POST /cases/follow 使用")
+
+
+class FollowIn(Schema):
+    offer: str = Field(..., min_length=1, max_length=300)
 
 
 class NoteIn(Schema):

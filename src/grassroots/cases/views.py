@@ -98,7 +98,12 @@ def detail(request, case_id: int):
         "departments": Department.objects.filter(region__path__in=_paths_above(case)),
         "categories": category_choices(),
         "candidates": duplicates.find_duplicates(
-            case.category, case.lng, case.lat, f"{case.title}。{case.description}", exclude=case.pk
+            case.category,
+            case.lng,
+            case.lat,
+            f"{case.title}。{case.description}",
+            exclude=case.pk,
+            among=cases_for(request.user),  # merge candidates from the viewer's own scope only
         )
         if case.is_open
         else [],

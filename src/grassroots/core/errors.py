@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     EXPIRED = "expired"
     GRADE_BELOW_SOURCE = "grade_below_source"  # a live-source field graded below what its source declares
     SUSPENDED = "suspended"  # a data-sharing grant paused until it is reviewed again
+    OFFER_INVALID = "offer_invalid"  # following a case needs a fresh offer made to this user (cases.duplicates)
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -39,6 +40,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.EXPIRED: 403,
     ErrorCode.SUSPENDED: 403,
+    ErrorCode.OFFER_INVALID: 403,
 }
 
 

@@ -17,3 +17,14 @@ class ApiKey(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Submission(models.Model):
+    """Which key filed which request: a token (GeoReport v2 `GET tokens/{token}`) answers only to that key."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="open311_submission")
+    key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="submissions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key_id} → {self.case_id}"

@@ -1,8 +1,11 @@
 """Open311 GeoReport v2 at /open311/v2/ — a facade over the cases services (wiki.open311.org/GeoReport_v2).
 
-Published are the public-space categories only (those that also accept anonymous reports: city management,
-sanitation, municipal facilities, safety). Disputes and livelihood requests are personal and never listed.
-Names and phones given by clients are sealed like any other personal data and never returned.
+What the public reads (GET requests, GET requests/{id}) is a case in a public-space category (Category.public_space:
+city management, sanitation, municipal facilities, safety) that may be published (Case.public, decided at intake:
+a resident's report only if they agreed, a patrol finding or an Open311 request by its channel). Even then no text
+the reporter wrote, no address and no exact point: the description is left empty, the address is the grid's name
+and the point is rounded to about 100 m (a case located by door number shows its grid's centre). Names and
+phones given by clients are sealed like any other personal data and never returned.
 """
 
 from __future__ import annotations
@@ -10,16 +13,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from grassroots.cases import intake
 from grassroots.cases.models import OPEN_STATUSES, Case, Category, Channel
+from grassroots.cases.presenters import public_point
 from grassroots.core import idempotency
 from grassroots.core.errors import DomainError
 from grassroots.open311 import formats
-from grassroots.open311.models import ApiKey
+from grassroots.open311.models import ApiKey, Submission
 
 MAX_RANGE = dt.timedelta(days=90)
 MAX_RESULTS = 1000
@@ -37,9 +42,13 @@ def _jurisdiction_error(request, fmt):
 
 
 def public_categories():
-    return Category.objects.filter(is_active=True, allow_anonymous=True, parent__allow_anonymous=True).select_related(
+    return Category.objects.filter(is_active=True, public_space=True, parent__public_space=True).select_related(
         "parent"
     )
+
+
+def _key(value: str) -> ApiKey | None:
+    return ApiKey.objects.filter(key_hash=ApiKey.hash_key(value or ""), is_active=True).first() if value else None
 
 
 def discovery(request: HttpRequest, fmt: str):
@@ -106,31 +115,37 @@ def service_definition(request: HttpRequest, code: str, fmt: str):
 
 
 def _request_row(case: Case) -> dict:
+    """One service request as GeoReport v2 "GET Service Requests" lists it, every element present (the spec's
+    response fields), but only what the public may know: `description` ("A full description of the request") is
+    the reporter's own text, so it stays empty; `address` ("Human readable address or description of location")
+    is the community and grid, never a door; `lat`/`long` (WGS84) are coarsened; `media_url` stays empty."""
     closed = case.status not in OPEN_STATUSES
+    lng, lat = public_point(case)
+    grid = case.region
     return {
         "service_request_id": case.number,
         "status": "closed" if closed else "open",
         "status_notes": case.get_outcome_display() if case.outcome else case.get_status_display(),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description,
+        "description": "",
         "agency_responsible": case.owner_department.name if case.owner_department_id else case.owner_region.name,
         "service_notice": "",
         "requested_datetime": timezone.localtime(case.created_at).isoformat(),
         "updated_datetime": timezone.localtime(case.updated_at).isoformat(),
         "expected_datetime": timezone.localtime(case.due_at).isoformat(),
-        "address": f"{case.region.name} {case.address}".strip(),
+        "address": f"{grid.parent.name} {grid.name}" if grid.parent_id else grid.name,
         "address_id": "",
         "zipcode": "",
-        "lat": case.lat,
-        "long": case.lng,
+        "lat": lat,
+        "long": lng,
         "media_url": "",
     }
 
 
 def _published(qs):
-    return qs.filter(category__in=public_categories()).select_related(
-        "category", "region", "owner_region", "owner_department"
+    return qs.filter(public=True, category__in=public_categories()).select_related(
+        "category", "region__parent", "owner_region", "owner_department"
     )
 
 
@@ -181,7 +196,7 @@ def _date(text: str | None):
 
 def _post_request(request: HttpRequest, fmt: str):
     data = request.POST
-    key = ApiKey.objects.filter(key_hash=ApiKey.hash_key(data.get("api_key", "")), is_active=True).first()
+    key = _key(data.get("api_key", ""))
     if key is None:
         return formats.error(403, "api_key is missing or invalid", fmt)
     code = data.get("service_code", "")
@@ -214,7 +229,9 @@ def _post_request(request: HttpRequest, fmt: str):
     )
 
     def produce():
-        case = intake.open_case(None, report, channel=Channel.OPEN311)
+        with transaction.atomic():  # the case and the record of its filing key, together
+            case = intake.open_case(None, report, channel=Channel.OPEN311)
+            Submission.objects.create(case=case, key=key)
         return 201, {
             "service_request_id": case.number,
             "token": case.number,
@@ -241,10 +258,17 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str):
 
 
 def token(request: HttpRequest, token_id: str, fmt: str):
-    """Requests are created in real time, so a token is simply the request id (GeoReport v2 GET token)."""
+    """GeoReport v2 "GET service_request_id from a token". Requests are created in real time, so a token is the
+    request id. The spec asks no key here; we do, because a token is the filer's receipt: only the key that filed
+    the request redeems it (403 without a valid key, 404 for any other key's), so it confirms no one else's case."""
     if not _fmt(fmt):
         return formats.error(404, "format not supported", "xml")
-    case = Case.objects.filter(number=token_id).first()
-    if case is None:
+    if (problem := _jurisdiction_error(request, fmt)) is not None:
+        return problem
+    key = _key(request.GET.get("api_key", ""))
+    if key is None:
+        return formats.error(403, "api_key is missing or invalid", fmt)
+    filed = Submission.objects.filter(key=key, case__number=token_id).select_related("case").first()
+    if filed is None:
         return formats.error(404, f"token not found: {token_id}", fmt)
-    return formats.render([{"service_request_id": case.number, "token": token_id}], fmt, shape="requests")
+    return formats.render([{"service_request_id": filed.case.number, "token": token_id}], fmt, shape="requests")

@@ -9,5 +9,5 @@ urlpatterns = [
     path("boundaries.geojson", views.boundaries, name="boundaries"),
     path("mine/", views.mine, name="mine"),
     path("cases/<int:case_id>/", views.case, name="case"),
-    path("cases/<int:case_id>/me-too/", views.me_too, name="me_too"),
+    path("me-too/", views.me_too, name="me_too"),
 ]

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from grassroots.cases import duplicates, intake, residents
 from grassroots.cases.access import get_case_for, view_case
@@ -35,7 +37,7 @@ def report(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not request.POST.get("confirmed"):
-            candidates = _likely_duplicates(data)
+            candidates = _likely_duplicates(request, data)
         if not candidates:
             try:
                 case = intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel.PORTAL)
@@ -47,34 +49,38 @@ def report(request):
     return render(request, "portal/report.html", {"form": form, "candidates": candidates})
 
 
-def _likely_duplicates(data) -> list:
-    """Offer 我也遇到 before creating a case that probably exists already."""
+def _likely_duplicates(request, data) -> list[dict]:
+    """Offer 我也遇到 before creating a case that probably exists already (title, status, distance: no details)."""
     text = f"{data.get('title') or ''}。{data['description']}"
     code = data.get("category")
     if not code:
         from grassroots.cases.classify import predict
 
-        code, _ = predict(text)
+        code, _confidence = predict(text)
     category = Category.objects.filter(code=code).first()
     lng, lat = data.get("lng"), data.get("lat")
     if (lng is None or lat is None) and data.get("door_number"):
         try:
-            _, house = intake.locate(Report(title="-", description="-", door_number=data["door_number"]))
+            _grid, house = intake.locate(Report(title="-", description="-", door_number=data["door_number"]))
             lng, lat = (house.lng, house.lat) if house else (None, None)
         except DomainError:
             return []
-    return duplicates.find_duplicates(category, lng, lat, text) if category else []
+    if category is None or lng is None or lat is None:
+        return []
+    return duplicates.offers(request.user, category, lng, lat, text)
 
 
 @login_required
-def me_too(request, case_id: int):
-    from grassroots.cases.api import duplicates_visible
-
-    request.auth = request.user
-    case = duplicates_visible(request, case_id)
-    residents.follow_case(request.user, case)
-    messages.success(request, "已关注该事件，办理进展会通知您，无需重复反映。")
-    return redirect("portal:case", case.pk)
+@require_POST
+def me_too(request):
+    """A POST with its CSRF token and the signed offer, never a GET link: a page cannot make someone follow."""
+    try:
+        follower = residents.follow_offered(request.user, request.POST.get("offer", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("portal:report")
+    messages.success(request, _("已关注该事件，办理进展会通知您，无需重复反映。"))
+    return redirect("portal:case", follower.case_id)
 
 
 @login_required

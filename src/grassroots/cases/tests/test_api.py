@@ -117,10 +117,13 @@ def test_me_too_subscribes_instead_of_duplicating(case_cast, api_client):
     found = neighbour.get(
         "/api/v1/cases/duplicates?category=fire_hazard&lng=116.3201&lat=39.8501&text=楼道里堆满纸箱杂物堵住消防通道"
     ).json()
-    assert [d["case"]["id"] for d in found] == [created["id"]]
-    assert neighbour.post(f"/api/v1/cases/{created['id']}/follow").status_code == 200
+    assert [(d["title"], d["followers"]) for d in found] == [(created["title"], 1)]
+    followed = neighbour.post("/api/v1/cases/follow", {"offer": found[0]["offer"]})
+    assert followed.status_code == 200 and followed.json()["id"] == created["id"]
     assert neighbour.get(f"/api/v1/cases/{created['id']}").status_code == 200
-    assert api_client.as_user(case_cast.outsider).post(f"/api/v1/cases/{created['id']}/follow").status_code == 404
+    # The offer was made to the neighbour: nobody else can use it.
+    stolen = api_client.as_user(case_cast.outsider).post("/api/v1/cases/follow", {"offer": found[0]["offer"]})
+    assert (stolen.status_code, stolen.json()["code"]) == (403, "offer_invalid")
 
 
 def test_wrong_transitions_are_409(case_cast, api_client):

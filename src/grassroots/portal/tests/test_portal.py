@@ -1,5 +1,7 @@
 """Residents' pages: report, me too, my reports, rating; elder mode with fewer fields."""
 
+import re
+
 from grassroots.cases.intake import open_case
 from grassroots.cases.models import Case, Channel
 from grassroots.cases.tests.conftest import report
@@ -33,7 +35,8 @@ def test_likely_duplicates_offer_me_too_first(case_cast, client):
     }
     page = client.post("/portal/report/", body).content.decode()
     assert "我也遇到" in page and Case.objects.count() == 1
-    client.get(f"/portal/cases/{first.pk}/me-too/")
+    offer = re.search(r'name="offer" value="([^"]+)"', page).group(1)
+    assert client.post("/portal/me-too/", {"offer": offer}).url == f"/portal/cases/{first.pk}/"
     assert first.followers.filter(user=case_cast.resident2).exists()
     client.post("/portal/report/", {**body, "confirmed": "1"})  # "not the same thing": submit anyway
     assert Case.objects.count() == 2
