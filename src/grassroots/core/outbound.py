@@ -120,7 +120,9 @@ def _setting(name: str, default):
 
 
 def parse(url: str) -> _Target:
-    """Check the URL's form: scheme, host, port, no userinfo. No network."""
+    """Check the URL's form: scheme, host, port, no userinfo, no spaces or control characters. No network."""
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url.strip()):
+        raise OutboundRefused(URL, "space or control character")
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -293,6 +295,11 @@ def _exchange(conn: HTTPConnection, target: _Target, method: str, body, headers:
     return Response(response.status, b"".join(chunks), dict(response.headers.items()))
 
 
+def deadline() -> float:
+    """Seconds one fetch may take from start to end, name resolution aside (it cannot be interrupted)."""
+    return float(_setting("TOTAL_TIMEOUT", 10.0))
+
+
 def _expire(conn: HTTPConnection, expired: threading.Event) -> None:
     """The deadline passed: wake the worker blocked on this socket (shutdown, not close, is safe across threads)."""
     expired.set()
@@ -307,7 +314,7 @@ def fetch(
 ) -> Response:
     """One request to a vetted address. Raises OutboundRefused; any status that is not a redirect is returned."""
     started = time.monotonic()
-    total = float(_setting("TOTAL_TIMEOUT", 10.0))
+    total = deadline()
     limit = int(max_bytes if max_bytes is not None else _setting("MAX_BYTES", 1 << 20))
     target, addresses = vet(url)
     # Identity only: a compressed body would slip past the size cap when decoded.
