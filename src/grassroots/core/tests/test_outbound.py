@@ -170,7 +170,13 @@ def test_a_name_that_resolves_to_a_private_address_is_refused(dns, no_dial):
 def test_only_http_and_https_and_well_formed_urls(settings, no_dial):
     for url in ("ftp://example.org/x", "file:///etc/passwd", "gopher://example.org/", "javascript:alert(1)", "x"):
         assert refused(url).code == outbound.SCHEME, url
-    for url in ("https:///no-host", "https://user:pw@example.org/", "https://example.org:99999/"):
+    for url in (
+        "https:///no-host",
+        "https://user:pw@example.org/",
+        "https://example.org:99999/",
+        "https://example.org/a b",
+        "https://example.org/x\r\nX-Injected: 1",
+    ):
         assert refused(url).code == outbound.URL, url
     settings.OUTBOUND_HTTPS_ONLY = True
     assert refused("http://example.org/").code == outbound.SCHEME
