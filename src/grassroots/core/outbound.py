@@ -108,7 +108,7 @@ class Response:
 
 
 @dataclass(frozen=True)
-class _Target:
+class Target:
     scheme: str
     host: str  # ASCII (IDNA), lower case, no brackets
     port: int
@@ -119,7 +119,7 @@ def _setting(name: str, default):
     return getattr(settings, f"OUTBOUND_{name}", default)
 
 
-def parse(url: str) -> _Target:
+def parse(url: str) -> Target:
     """Check the URL's form: scheme, host, port, no userinfo, no spaces or control characters. No network."""
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url.strip()):
         raise OutboundRefused(URL, "space or control character")
@@ -140,7 +140,7 @@ def parse(url: str) -> _Target:
     if not host:
         raise OutboundRefused(URL, "no host")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return _Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path)
+    return Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path)
 
 
 def _unwrap(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -172,13 +172,13 @@ def _allowed(host: str, ip) -> bool:
     for entry in _setting("ALLOW_HOSTS", ()):
         entry = str(entry).strip().lower().rstrip(".")
         try:
-            if ip in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:  # a host name
             if entry == host:
                 return True
-        except TypeError:  # an IPv4 network against an IPv6 address
-            continue
+        else:
+            if ip in network:  # False across IPv4 and IPv6
+                return True
     return False
 
 
@@ -195,7 +195,7 @@ def _resolve(host: str, port: int) -> list[tuple]:
     return [(family, (str(literal), port) if literal.version == 4 else (str(literal), port, 0, 0))]
 
 
-def vet(url: str) -> tuple[_Target, list[tuple]]:
+def vet(url: str) -> tuple[Target, list[tuple]]:
     """Parse and resolve; refuse unless every address is public or allowed. Returns what to connect to."""
     target = parse(url)
     addresses = _resolve(target.host, target.port)
@@ -266,7 +266,7 @@ class _PinnedHTTPS(_Pinned, HTTPSConnection):
     pass
 
 
-def _connection(target: _Target, family: int, sockaddr: tuple) -> HTTPConnection:
+def _connection(target: Target, family: int, sockaddr: tuple, remaining: float) -> HTTPConnection:
     read = float(_setting("READ_TIMEOUT", 5.0))
     if target.scheme == "https":
         conn: HTTPConnection = _PinnedHTTPS(
@@ -274,11 +274,12 @@ def _connection(target: _Target, family: int, sockaddr: tuple) -> HTTPConnection
         )
     else:
         conn = _PinnedHTTP(target.host, target.port, timeout=read)
-    conn.pinned, conn.connect_timeout = (family, sockaddr), float(_setting("CONNECT_TIMEOUT", 3.0))
+    # The watchdog cannot reach a socket still connecting, so the connect itself keeps within the deadline.
+    conn.pinned, conn.connect_timeout = (family, sockaddr), min(float(_setting("CONNECT_TIMEOUT", 3.0)), remaining)
     return conn
 
 
-def _exchange(conn: HTTPConnection, target: _Target, method: str, body, headers: dict, max_bytes: int) -> Response:
+def _exchange(conn: HTTPConnection, target: Target, method: str, body, headers: dict, max_bytes: int) -> Response:
     conn.request(method, target.path, body=body, headers=headers, preload_content=False, decode_content=False)
     response = conn.getresponse()
     if response.status in _REDIRECTS:
@@ -324,7 +325,7 @@ def fetch(
         remaining = total - (time.monotonic() - started)
         if remaining <= 0:
             raise OutboundRefused(TIMEOUT, f"over {total:g} s")
-        conn = _connection(target, family, sockaddr)
+        conn = _connection(target, family, sockaddr, remaining)
         expired = threading.Event()
         watchdog = threading.Timer(remaining, _expire, (conn, expired))
         watchdog.daemon = True

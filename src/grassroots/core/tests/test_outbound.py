@@ -323,3 +323,11 @@ def test_validate_refuses_what_fetch_would_and_accepts_a_name_not_resolving_yet(
     outbound.validate("https://later.example/hook")  # the check at each fetch still applies
     dns["public.example"] = ["93.184.215.14"]
     outbound.validate("https://public.example/hook")
+
+
+def test_the_next_vetted_address_is_tried_when_one_cannot_be_reached(serve, local, dns):
+    server = serve(answer(body=b"second"))  # listens on 127.0.0.1 only: 127.0.0.2 refuses the connection
+    dns["two.test"] = ["127.0.0.2", "127.0.0.1"]
+    local.OUTBOUND_ALLOW_HOSTS = ["127.0.0.0/8"]
+    response = outbound.get(f"http://two.test:{server.port}/")
+    assert (response.body, response.address) == (b"second", "127.0.0.1")
