@@ -23,7 +23,7 @@ import secrets
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as BatchTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -216,22 +216,34 @@ class Outcome:
     permanent: bool = False  # the URL itself was refused: no retry can succeed
 
 
-def _request(item: Delivery) -> tuple[str, bytes, dict[str, str]]:
-    body = json.dumps({**item.payload, "delivery": item.pk}, ensure_ascii=False).encode()
+@dataclass(frozen=True)
+class Request:
+    """What a worker needs to post one delivery, read from the database beforehand."""
+
+    url: str
+    body: bytes
+    event: str
+    delivery_id: int
+    secret: str = field(repr=False)
+
+    @classmethod
+    def of(cls, item: Delivery) -> Request:
+        body = json.dumps({**item.payload, "delivery": item.pk}, ensure_ascii=False).encode()
+        return cls(item.subscription.webhook_url, body, item.event, item.pk, item.subscription.webhook_secret)
+
+
+def post(request: Request) -> Outcome:
+    """One POST, run in a worker thread: network only, no database. Signed when it leaves, not when queued,
+    so a delivery that waited for a worker is still fresh to a receiver checking the timestamp."""
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "grassroots-webhook/1",
-        "X-Grassroots-Event": item.event,
-        "X-Grassroots-Delivery": str(item.pk),
-        "X-Grassroots-Signature": sign(item.subscription.webhook_secret, int(time.time()), item.event, body),
+        "X-Grassroots-Event": request.event,
+        "X-Grassroots-Delivery": str(request.delivery_id),
+        "X-Grassroots-Signature": sign(request.secret, int(time.time()), request.event, request.body),
     }
-    return item.subscription.webhook_url, body, headers
-
-
-def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
-    """One POST, run in a worker thread: network only, no database."""
     try:
-        response = outbound.post(url, body, headers, max_bytes=RESPONSE_LIMIT)
+        response = outbound.post(request.url, request.body, headers, max_bytes=RESPONSE_LIMIT)
     except outbound.OutboundRefused as refused:
         return Outcome(refused.status, str(refused)[:300], refused.permanent)
     if 200 <= response.status < 300:
@@ -294,7 +306,7 @@ def send_pending(now: dt.datetime | None = None, limit: int = 200) -> dict[str, 
         return {"sent": 0, "failed": 0}
     results: list[bool] = []
     pool = ThreadPoolExecutor(max_workers=min(workers(), len(items)), thread_name_prefix="webhook")
-    pending: dict[Future, Delivery] = {pool.submit(post, *_request(item)): item for item in items}
+    pending: dict[Future, Delivery] = {pool.submit(post, Request.of(item)): item for item in items}
     try:
         # Each outcome is recorded as it arrives, so a slow receiver delays nobody else's record either.
         for future in as_completed(list(pending), timeout=batch_seconds(len(items))):

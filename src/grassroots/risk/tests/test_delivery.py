@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -276,6 +277,35 @@ def test_a_receiver_that_hangs_does_not_hold_up_the_others(cast, local, receiver
         hanging.shutdown()
         hanging.server_close()
         patient.close()
+
+
+def test_a_delivery_is_signed_when_it_leaves_not_when_it_was_queued(cast, local, monkeypatch):
+    """One worker, two deliveries, ten minutes pass during the first: the second is still fresh."""
+    local.WEBHOOK_MAX_WORKERS = 1
+    clock = [1_800_000_000]
+    monkeypatch.setattr(delivery, "time", SimpleNamespace(time=lambda: clock[0]))
+    real_post = outbound.post
+
+    def post_then_ten_minutes_pass(*args, **kwargs):
+        try:
+            return real_post(*args, **kwargs)
+        finally:
+            clock[0] += 600
+
+    monkeypatch.setattr(outbound, "post", post_then_ten_minutes_pass)
+    first, second = Receiver(), Receiver()
+    try:
+        for r in (first, second):
+            delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url=r.url)
+        services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
+        assert delivery.send_pending() == {"sent": 2, "failed": 0}
+        stamps = sorted(
+            int(r.received[0][0]["X-Grassroots-Signature"].split(",")[0].removeprefix("t=")) for r in (first, second)
+        )
+        assert stamps == [1_800_000_000, 1_800_000_600]
+    finally:
+        first.close()
+        second.close()
 
 
 def test_an_email_subscription_sends_mail_after_the_commit(cast, mailoutbox, django_capture_on_commit_callbacks):
