@@ -17,15 +17,18 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
+import math
 import secrets
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as BatchTimeout
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import Membership
 from grassroots.accounts.roles import Perm
@@ -34,21 +37,22 @@ from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.cases.notify import notify_users, send_each
+from grassroots.core import outbound
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.risk.levels import NAMES_ZH, Level
 from grassroots.risk.models import Delivery, Domain, Subscription, Warning
 
+logger = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 5
-TIMEOUT_SECONDS = 5
+MAX_WORKERS = 8
+RESPONSE_LIMIT = 64 * 1024  # only the status of a receiver's answer matters
+# Name resolution is outside the outbound deadline (getaddrinfo cannot be interrupted): allow it this much.
+RESOLVE_SLACK_SECONDS = 5
 # A claimed delivery whose sender died is taken up again after its lease: a minute more than posting the whole
-# batch could take at the timeout (receivers dedupe by delivery id should that ever happen).
+# batch could take at the deadline (receivers dedupe by delivery id should that ever happen).
 LEASE_MARGIN = dt.timedelta(minutes=1)
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-
-
-def _is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def sign(secret: str, timestamp: int, event: str, body: bytes) -> str:
@@ -94,8 +98,14 @@ def subscribe(
     if min_level not in (1, 2, 3, 4):
         raise DomainError(ErrorCode.INVALID_INPUT, "最低级别须为 1–4 / min level 1–4")
     url = webhook_url.strip()
-    if url and (len(url) > 200 or not _is_http_url(url)):
-        raise DomainError(ErrorCode.INVALID_INPUT, "Webhook 地址须为 http(s) URL / webhook must be an http(s) URL")
+    if len(url) > 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, _("Webhook 地址不得超过 200 个字符"))
+    if url:
+        try:
+            outbound.validate(url)  # checked again at each delivery: DNS may change
+        except outbound.OutboundRefused as refused:
+            message = _("Webhook 地址不可用：%(reason)s") % {"reason": refused.message}
+            raise DomainError(ErrorCode.INVALID_INPUT, message, details={"reason": refused.code}) from None
     if email and not actor.email:
         raise DomainError(ErrorCode.INVALID_INPUT, "您的账号没有电子邮箱 / your account has no e-mail address")
     if not (in_app or email or url):
@@ -199,35 +209,77 @@ def deliver(warning: Warning, event: str, *, roles=()) -> Sent:
     return Sent(subscriptions=len(subscriptions), by_role=len(role_users - subscribers))
 
 
-def attempt(item: Delivery) -> bool:
-    """POST one claimed delivery. Records the outcome and schedules the retry; True when the receiver took it."""
-    body = json.dumps({**item.payload, "delivery": item.pk}, ensure_ascii=False).encode()
-    url = item.subscription.webhook_url
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None  # the receiver's HTTP status, if it answered
+    error: str = ""  # empty when the receiver took the delivery
+    permanent: bool = False  # the URL itself was refused: no retry can succeed
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a worker needs to post one delivery, read from the database beforehand."""
+
+    url: str
+    body: bytes
+    event: str
+    delivery_id: int
+    secret: str = field(repr=False)
+
+    @classmethod
+    def of(cls, item: Delivery) -> Request:
+        body = json.dumps({**item.payload, "delivery": item.pk}, ensure_ascii=False).encode()
+        return cls(item.subscription.webhook_url, body, item.event, item.pk, item.subscription.webhook_secret)
+
+
+def post(request: Request) -> Outcome:
+    """One POST, run in a worker thread: network only, no database. Signed when it leaves, not when queued,
+    so a delivery that waited for a worker is still fresh to a receiver checking the timestamp."""
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "grassroots-webhook/1",
-        "X-Grassroots-Event": item.event,
-        "X-Grassroots-Delivery": str(item.pk),
-        "X-Grassroots-Signature": sign(item.subscription.webhook_secret, int(time.time()), item.event, body),
+        "X-Grassroots-Event": request.event,
+        "X-Grassroots-Delivery": str(request.delivery_id),
+        "X-Grassroots-Signature": sign(request.secret, int(time.time()), request.event, request.body),
     }
+    try:
+        response = outbound.post(request.url, request.body, headers, max_bytes=RESPONSE_LIMIT)
+    except outbound.OutboundRefused as refused:
+        return Outcome(refused.status, str(refused)[:300], refused.permanent)
+    if 200 <= response.status < 300:
+        return Outcome(response.status)
+    return Outcome(response.status, f"HTTP {response.status}")
+
+
+def record_outcome(item: Delivery, outcome: Outcome) -> bool:
+    """Record one attempt and schedule the retry; True when the receiver took it."""
     item.attempts += 1
-    if not _is_http_url(url):  # stored before the check existed: never hand file: or ftp: to urlopen
-        item.attempts, item.last_error = MAX_ATTEMPTS, "not an http(s) URL"
+    item.response_status = outcome.status
+    if not outcome.error:
+        item.status, item.sent_at, item.last_error = SENT, timezone.now(), ""
     else:
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) only)
-                item.response_status = response.status
-            item.status, item.sent_at, item.last_error = SENT, timezone.now(), ""
-        except urllib.error.HTTPError as exc:
-            item.response_status, item.last_error = exc.code, f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            item.last_error = str(getattr(exc, "reason", exc))[:300]
-    if item.status != SENT:
-        item.status = FAILED if item.attempts >= MAX_ATTEMPTS else PENDING
+        item.last_error = outcome.error
+        item.status = FAILED if outcome.permanent or item.attempts >= MAX_ATTEMPTS else PENDING
         item.next_attempt_at = timezone.now() + dt.timedelta(minutes=2 ** (item.attempts - 1))
     item.save()
     return item.status == SENT
+
+
+def _result(future: Future) -> Outcome:
+    try:
+        return future.result()
+    except Exception as exc:  # a bug in one post must not leave the rest of the batch unrecorded
+        logger.exception("webhook post failed")
+        return Outcome(None, f"error: {type(exc).__name__}")
+
+
+def workers() -> int:
+    return max(1, int(getattr(settings, "WEBHOOK_MAX_WORKERS", MAX_WORKERS)))
+
+
+def batch_seconds(count: int) -> float:
+    """How long posting `count` deliveries can take: rounds of the pool, each within the outbound deadline."""
+    return math.ceil(count / workers()) * (outbound.deadline() + RESOLVE_SLACK_SECONDS)
 
 
 def claim(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
@@ -237,10 +289,9 @@ def claim(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         due = Delivery.objects.filter(status__in=[PENDING, SENDING], next_attempt_at__lte=now)
-        ids = list(
-            due.select_for_update(skip_locked=True).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
-        )
-        lease = LEASE_MARGIN + dt.timedelta(seconds=TIMEOUT_SECONDS * len(ids))
+        due = due.select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        lease = LEASE_MARGIN + dt.timedelta(seconds=batch_seconds(len(ids)))
         Delivery.objects.filter(pk__in=ids).update(status=SENDING, next_attempt_at=now + lease)
     return ids
 
@@ -248,6 +299,22 @@ def claim(now: dt.datetime | None = None, limit: int = 200) -> list[int]:
 def send_pending(now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
     # The claim commits before any POST, so no database lock is held while waiting on a receiver.
     ids = claim(now, limit)
-    items = Delivery.objects.filter(pk__in=ids).select_related("subscription").order_by("next_attempt_at", "pk")
-    results = [attempt(item) for item in items]
+    # Posted in the claim's order, the longest due first (the claim gave them all the same lease).
+    rows = {d.pk: d for d in Delivery.objects.filter(pk__in=ids).select_related("subscription")}
+    items = [rows[pk] for pk in ids if pk in rows]
+    if not items:
+        return {"sent": 0, "failed": 0}
+    results: list[bool] = []
+    pool = ThreadPoolExecutor(max_workers=min(workers(), len(items)), thread_name_prefix="webhook")
+    pending: dict[Future, Delivery] = {pool.submit(post, Request.of(item)): item for item in items}
+    try:
+        # Each outcome is recorded as it arrives, so a slow receiver delays nobody else's record either.
+        for future in as_completed(list(pending), timeout=batch_seconds(len(items))):
+            results.append(record_outcome(pending.pop(future), _result(future)))
+    except BatchTimeout:  # a worker stuck beyond every bound (a resolver that never answers): retry later
+        for future, item in pending.items():
+            outcome = _result(future) if future.done() else Outcome(None, f"{outbound.TIMEOUT}: batch")
+            results.append(record_outcome(item, outcome))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return {"sent": sum(results), "failed": len(results) - sum(results)}

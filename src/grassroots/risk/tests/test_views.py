@@ -1,6 +1,7 @@
 """Risk pages: warnings (scoped), acknowledge and close, rules, subscriptions, baseline and drivers."""
 
 import re
+import socket
 
 from grassroots.conftest import PASSWORD
 from grassroots.risk import baseline, services
@@ -118,7 +119,9 @@ def test_rules_are_read_only_by_staff_who_handle_warnings(cast, client):
     assert "新增或修改规则" in login(client, cast.admin).get("/risk/rules/").content.decode()
 
 
-def test_a_webhook_secret_is_shown_once(cast, client):
+def test_a_webhook_secret_is_shown_once(cast, client, monkeypatch):
+    # The address is resolved when saved (core.outbound): answer for example.org here, not the network.
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [(2, 1, 6, "", ("93.184.215.14", port))])
     login(client, cast.leader_s1)
     page = client.post(
         "/risk/subscriptions/", {"region": cast.S1.pk, "min_level": "2", "webhook_url": "https://example.org/hook"}
@@ -128,6 +131,9 @@ def test_a_webhook_secret_is_shown_once(cast, client):
     assert secret not in client.get("/risk/subscriptions/").content.decode()
     client.post("/risk/subscriptions/", {"region": cast.S2.pk, "in_app": "1"})  # outside the leader's street
     assert Subscription.objects.count() == 1
+    internal = {"region": cast.S1.pk, "min_level": "2", "webhook_url": "http://169.254.169.254/latest/"}
+    html = client.post("/risk/subscriptions/", internal, follow=True).content.decode()
+    assert "Webhook 地址不可用" in html and "内部网络" in html and Subscription.objects.count() == 1
 
 
 def test_the_baseline_is_browsable_and_compared(cast, client):
