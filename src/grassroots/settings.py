@@ -229,6 +229,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE  # a larger multipart 
 MAX_REQUEST_BYTES = max(int(os.environ.get("GRASSROOTS_MAX_REQUEST", 40 * 1024 * 1024)), DATA_UPLOAD_MAX_MEMORY_SIZE)
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("GRASSROOTS_MAX_IMPORT", 5 * 1024 * 1024))
 
+# Every server-side fetch of a URL someone else chose goes through core.outbound, which refuses internal
+# addresses. Operators who must reach an internal receiver list its host or network here (never metadata).
+OUTBOUND_ALLOW_HOSTS = _csv("GRASSROOTS_OUTBOUND_ALLOW_HOSTS")
+OUTBOUND_HTTPS_ONLY = os.environ.get("GRASSROOTS_OUTBOUND_HTTPS_ONLY", "0") == "1"
+OUTBOUND_CONNECT_TIMEOUT = float(os.environ.get("GRASSROOTS_OUTBOUND_CONNECT_TIMEOUT", 3))
+OUTBOUND_READ_TIMEOUT = float(os.environ.get("GRASSROOTS_OUTBOUND_READ_TIMEOUT", 5))
+OUTBOUND_TOTAL_TIMEOUT = float(os.environ.get("GRASSROOTS_OUTBOUND_TOTAL_TIMEOUT", 10))
+WEBHOOK_MAX_WORKERS = int(os.environ.get("GRASSROOTS_WEBHOOK_WORKERS", 8))
+
 # Field encryption (AES-GCM, key id per ciphertext) and the blind index (HMAC-SHA256, separate key).
 FIELD_KEYS = _required("GRASSROOTS_FIELD_KEYS")
 ACTIVE_FIELD_KEY = _required("GRASSROOTS_ACTIVE_FIELD_KEY")
