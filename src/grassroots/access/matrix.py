@@ -200,12 +200,8 @@ ENTRIES: dict[str, Entry] = {
         params={"primary": "second_case"},
     ),
     "api POST /api/v1/cases/{case_id}/rate": Entry(case_rule(case_party), body={"satisfied": True, "score": 5}),
-    "api POST /api/v1/cases/{case_id}/follow": Entry(
-        case_rule(lambda c, f: True),
-        xfail="follow lets any user whose grant covers the case's region follow an open case, and a follower then"
-        " reads it: a department officer over the district (dept_d) follows and reads cases routed to other"
-        " departments or to no department (cases/api.py duplicates_visible, owned by another helper)",
-    ),  # fmt: skip
+    # Following needs a signed offer made to this user for this case (cases.duplicates); a forged one is refused.
+    "api POST /api/v1/cases/follow": Entry(signed_in(FORBIDDEN), body={"offer": "forged"}),
     # The residents' portal: any signed-in user (staff are residents too); a case as the case rules say.
     "page GET portal:home": page(signed_in(), resident=OK),
     "page GET portal:report": page(signed_in(), resident=OK),
@@ -221,19 +217,17 @@ ENTRIES: dict[str, Entry] = {
         resident=lambda v: REDIRECT if v == "in" else NOT_FOUND,
         xfail="me-too follows any open case in a region the user's grant covers (as the API's follow)",
     ),  # fmt: skip
-    "page GET portal:me_too": page(
-        everyone(one(405)),
-        resident=one(405),
-        xfail="me-too changes state on GET (follows the case); portal/views.py is owned by another helper",
-    ),  # fmt: skip
+    "page GET portal:me_too": page(everyone(one(405)), resident=one(405)),  # a POST with CSRF, never a GET link
     # Open311 GeoReport v2: public, published categories only
     "page GET /open311/v2/discovery.{fmt}": public(),
     "page GET /open311/v2/services.{fmt}": public(),
     "page GET /open311/v2/services/{code}.{fmt}": public(params=OPEN311),
     "page GET /open311/v2/requests.{fmt}": public(),
     "page POST /open311/v2/requests.{fmt}": public(FORBIDDEN),  # no api_key
-    "page GET /open311/v2/requests/{request_id}.{fmt}": public(params=OPEN311),
-    "page GET /open311/v2/tokens/{token_id}.{fmt}": public(params=OPEN311),
+    # The world's cases are real-name portal reports nobody agreed to publish: the public feed does not know them.
+    "page GET /open311/v2/requests/{request_id}.{fmt}": public(NOT_FOUND, params=OPEN311),
+    # A token answers only the key that filed it; without an api_key, nobody.
+    "page GET /open311/v2/tokens/{token_id}.{fmt}": public(FORBIDDEN, params=OPEN311),
     # Audit
     "page GET audit:search": page(by_perm(Perm.AUDIT_LOG)),
     "page GET audit:proof": page(record(Perm.AUDIT_LOG)),
