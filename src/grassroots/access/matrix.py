@@ -266,6 +266,11 @@ ENTRIES: dict[str, Entry] = {
         by_perm(Perm.MANAGE_DATASETS, FORM),
         xfail="non-providers' POST re-renders the form (200); sharing is owned by another helper",
     ),
+    # Grading a dataset's fields: its provider department; the dataset is seen by all staff, so others 403.
+    "api POST /api/v1/sharing/datasets/{dataset_id}/grades": Entry(
+        lambda c, v: WRITE if c.department == "cgw" and v == "in" or c.department == "mzj" else FORBIDDEN,
+        body={"fields": {"name": {"sensitivity": "core", "pii_kind": "name"}}},
+    ),
     "page POST sharing:submit": page(
         lambda c, v: REDIRECT if c.role is not None and Perm.REQUEST_DATA in perms_of(c) else FORBIDDEN,
         xfail="refusals are flashed and redirected (302), not 403; sharing is owned by another helper",
