@@ -16,7 +16,6 @@ from grassroots.access.entry import (
     NOTE,
     OPEN311,
     REASON,
-    SHARING_404,
     UPLOAD,
     E,
     Entry,
@@ -242,8 +241,6 @@ ENTRIES: dict[str, Entry] = {
     "page GET open:publish": page(
         by_perm(Perm.PUBLISH_OPEN_DATA),
         resident=FORBIDDEN,
-        xfail="the publish form is shown to every signed-in user (publishing itself is refused); sharing/views.py"
-        " is owned by another helper",
     ),  # fmt: skip
     "page POST open:publish": page(by_perm(Perm.PUBLISH_OPEN_DATA, FORM), resident=FORBIDDEN),
     "api GET /api/v1/sharing/releases": public(),
@@ -253,39 +250,34 @@ ENTRIES: dict[str, Entry] = {
     "page GET sharing:dataset": page(staff()),
     "page POST sharing:dataset": page(
         lambda c, v: REDIRECT if c.department == "cgw" and v == "in" or c.department == "mzj" else FORBIDDEN,
-        xfail="a non-provider's POST re-renders the page (200) instead of 403; sharing is owned by another helper",
     ),  # fmt: skip
     "page GET sharing:dataset_new": page(
         by_perm(Perm.MANAGE_DATASETS),
-        xfail="the new-dataset form is shown to every staff role; sharing is owned by another helper",
     ),
-    "page POST sharing:dataset_new": page(
-        by_perm(Perm.MANAGE_DATASETS, FORM),
-        xfail="non-providers' POST re-renders the form (200); sharing is owned by another helper",
+    # The provider is a department: an administrator, who acts for none, is refused.
+    "page POST sharing:dataset_new": page(override(by_perm(Perm.MANAGE_DATASETS, FORM), admin=FORBIDDEN)),
+    # Grading a dataset's fields: its provider department; the dataset is seen by all staff, so others 403.
+    "api POST /api/v1/sharing/datasets/{dataset_id}/grades": Entry(
+        lambda c, v: WRITE if c.department == "cgw" and v == "in" or c.department == "mzj" else FORBIDDEN,
+        body={"fields": {"name": {"sensitivity": "core", "pii_kind": "name"}}},
     ),
     "page POST sharing:submit": page(
         lambda c, v: REDIRECT if c.role is not None and Perm.REQUEST_DATA in perms_of(c) else FORBIDDEN,
-        xfail="refusals are flashed and redirected (302), not 403; sharing is owned by another helper",
     ),
     "page GET sharing:requests": page(
         any_perm(Perm.REQUEST_DATA, Perm.MANAGE_DATASETS, Perm.REVIEW_SHARING),
-        xfail="the request list answers 200 (empty) to roles without any sharing permission; sharing is owned by"
-        " another helper",
     ),  # fmt: skip
-    "page GET sharing:request": page(share_seen, xfail=SHARING_404),
+    "page GET sharing:request": page(share_seen),
     "page POST sharing:decide": page(
         share_rule(None, Perm.REVIEW_SHARING, REDIRECT),
-        xfail="refusals are flashed and redirected (302), not 403; sharing is owned by another helper",
     ),
-    "page GET sharing:grant": page(share_seen, xfail=SHARING_404),
+    "page GET sharing:grant": page(share_seen),
     "page POST sharing:grant": page(
         share_rule("consumer", Perm.REQUEST_DATA, REDIRECT),
         body={"action": "report"},
-        xfail="refusals are flashed and redirected (302), not 403; sharing is owned by another helper",
     ),  # fmt: skip
     "api GET /api/v1/sharing/requests": Entry(
         any_perm(Perm.REQUEST_DATA, Perm.MANAGE_DATASETS, Perm.REVIEW_SHARING),
-        xfail="answers 200 (empty) to roles without any sharing permission; sharing is owned by another helper",
     ),
     # The consumer is a department: an administrator, who acts for none, is refused.
     "api POST /api/v1/sharing/requests": Entry(
@@ -304,39 +296,27 @@ ENTRIES: dict[str, Entry] = {
     "api POST /api/v1/sharing/requests/{request_id}/compliance": Entry(
         share_rule(None, Perm.REVIEW_SHARING),
         body={"approve": True},
-        xfail=SHARING_404,
     ),
     "api POST /api/v1/sharing/requests/{request_id}/decision": Entry(
         share_rule("provider", Perm.MANAGE_DATASETS),
         body={"approve": False, "reasons": "数据不全"},
-        xfail=SHARING_404,
     ),
-    "api POST /api/v1/sharing/requests/{request_id}/withdraw": Entry(
-        share_rule("consumer", Perm.REQUEST_DATA), xfail=SHARING_404
-    ),
+    "api POST /api/v1/sharing/requests/{request_id}/withdraw": Entry(share_rule("consumer", Perm.REQUEST_DATA)),
     "api GET /api/v1/sharing/grants": Entry(
         any_perm(Perm.REQUEST_DATA, Perm.MANAGE_DATASETS, Perm.REVIEW_SHARING),
-        xfail="answers 200 (empty) to roles without any sharing permission; sharing is owned by another helper",
     ),
-    "api POST /api/v1/sharing/grants/{grant_id}/key": Entry(
-        share_rule("consumer", Perm.REQUEST_DATA), xfail=SHARING_404
-    ),
-    "api POST /api/v1/sharing/grants/{grant_id}/revoke": Entry(
-        provider_or_reviewer, body={"reason": "项目结束"}, xfail=SHARING_404
-    ),
+    "api POST /api/v1/sharing/grants/{grant_id}/key": Entry(share_rule("consumer", Perm.REQUEST_DATA)),
+    "api POST /api/v1/sharing/grants/{grant_id}/revoke": Entry(provider_or_reviewer, body={"reason": "项目结束"}),
     "api POST /api/v1/sharing/grants/{grant_id}/errors": Entry(
         share_rule("consumer", Perm.REQUEST_DATA),
         body={"record_ref": "G1", "description": "人口数与台账不符"},
-        xfail=SHARING_404,
     ),
     "api GET /api/v1/sharing/errors": Entry(
         any_perm(Perm.REQUEST_DATA, Perm.MANAGE_DATASETS, Perm.REVIEW_SHARING),
-        xfail="answers 200 (empty) to roles without any sharing permission; sharing is owned by another helper",
     ),
     "api POST /api/v1/sharing/errors/{report_id}/answer": Entry(
         share_rule("provider", Perm.MANAGE_DATASETS),
         body={"answer": "已核对更正", "corrected": True},
-        xfail=SHARING_404,
     ),
     # The data itself answers to a grant's key (X-Share-Key), never to a user's token.
     "api GET /api/v1/sharing/data": Entry(everyone(UNAUTHENTICATED)),

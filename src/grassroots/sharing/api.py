@@ -13,6 +13,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader
 
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
 from grassroots.core import idempotency
 from grassroots.core.errors import NotFound
 from grassroots.core.request_id import current_request_id
@@ -147,6 +149,7 @@ def catalogue(request: HttpRequest):
 def grade(request: HttpRequest, dataset_id: int, payload: GradesIn):
     """The provider grades fields. Live-source fields may be raised, never lowered (400 `grade_below_source`);
     any change suspends the dataset's grants until the compliance step reviews them again."""
+    require_perm(request.user, Perm.MANAGE_DATASETS)
     dataset = get_dataset_for(request.user, dataset_id)
     grades = {name: (g.sensitivity, g.pii_kind) for name, g in payload.fields.items()}
     result = grading.grade_fields(request.user, dataset, grades)

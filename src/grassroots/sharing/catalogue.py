@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
 from grassroots.accounts.roles import STAFF_ROLES, Perm
-from grassroots.accounts.scope import grants_with, roles_of
+from grassroots.accounts.scope import grants_with, has_perm, roles_of
 from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
@@ -41,6 +41,16 @@ PII_KINDS = ("", "name", "phone", "id_number")
 PII_LABELS = {"": "—", "name": _("姓名"), "phone": _("电话号码"), "id_number": _("身份证号")}
 MAX_NAME = 60  # DatasetField.name/label and Resource.region_column/date_column
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,59}")
+
+
+SHARING_PERMS = (Perm.REQUEST_DATA, Perm.MANAGE_DATASETS, Perm.REVIEW_SHARING)
+
+
+def require_sharing_role(actor) -> None:
+    """403 for a role that takes no part in sharing (requests, grants, error reports), before any lookup:
+    such a role finds nothing anywhere, so a 404 would only hide that it may never look."""
+    if not any(has_perm(actor, perm) for perm in SHARING_PERMS):
+        raise PermissionDenied()
 
 
 def departments_for(actor, perm: Perm) -> list[Department]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import grants_with
+from grassroots.accounts.scope import grants_with, require_perm
 from grassroots.areas.models import Region
 from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
@@ -19,6 +19,9 @@ from grassroots.sharing import catalogue, feedback, grading, grants, reading, wo
 from grassroots.sharing.models import DataErrorReport, Frequency, RequestStatus, SharingClass
 from grassroots.sharing.models.exchange import DUE_STATUSES
 from grassroots.sharing.sources import SOURCES
+
+# Not a business-rule refusal to flash: the record is not the caller's to see, or not the caller's to act on.
+REFUSED = (ErrorCode.NOT_FOUND, ErrorCode.PERMISSION_DENIED)
 
 
 def _int(value) -> int | None:
@@ -59,12 +62,15 @@ def _spec(post) -> catalogue.DatasetSpec:
 
 @login_required
 def new_dataset(request):
+    require_perm(request.user, Perm.MANAGE_DATASETS)  # the form too: a role that can never catalogue gets 403
     departments = catalogue.departments_for(request.user, Perm.MANAGE_DATASETS)
     status = 200
     if request.method == "POST":
         if not departments:  # 403 before the body is parsed
             raise PermissionDenied()
         department_id = _int(request.POST.get("department")) or 0
+        if not department_id:  # no choice made is bad input, not a refusal (one not the user's is refused below)
+            raise DomainError(ErrorCode.INVALID_INPUT, "请选择提供部门 / choose the providing department")
         upload = request.FILES.get("file")
         if upload is not None:  # the department is checked before a byte of the file is read, then read bounded
             catalogue.require_department(request.user, Perm.MANAGE_DATASETS, department_id)
@@ -107,7 +113,9 @@ def new_dataset(request):
 def dataset_page(request, dataset_id: int):
     dataset = catalogue.get_dataset_for(request.user, dataset_id)
     provider = any(g.department_id == dataset.department_id for g in grants_with(request.user, Perm.MANAGE_DATASETS))
-    if request.method == "POST" and provider:
+    if request.method == "POST":
+        if not provider:  # only the providing department grades its fields
+            raise PermissionDenied()
         grades = {
             f.name: (request.POST.get(f"s_{f.name}", f.sensitivity), request.POST.get(f"p_{f.name}", f.pii_kind))
             for f in dataset.fields.all()
@@ -140,6 +148,7 @@ def dataset_page(request, dataset_id: int):
 @login_required
 @require_POST
 def submit_request(request, dataset_id: int):
+    require_perm(request.user, Perm.REQUEST_DATA)  # 403 page; a permitted user's refusals are flashed below
     spec = workflow.RequestSpec(
         dataset_id=dataset_id,
         consumer_id=_int(request.POST.get("consumer")) or 0,
@@ -211,7 +220,7 @@ def decide(request, request_id: int, step: str):
         else:
             raise NotFound()
     except DomainError as error:
-        if error.code == ErrorCode.NOT_FOUND:
+        if error.code in REFUSED:
             raise
         messages.error(request, error.message)
     return redirect("sharing:request", item.pk)
@@ -244,7 +253,7 @@ def grant_page(request, grant_id: int):
                     user, report, answer=request.POST.get("answer", ""), corrected=request.POST.get("corrected") == "1"
                 )
         except DomainError as error:
-            if error.code == ErrorCode.NOT_FOUND:
+            if error.code in REFUSED:
                 raise
             messages.error(request, error.message)
         if key is None:

@@ -24,7 +24,7 @@ from grassroots.audit.subjects import SUBJECT_KEYS as AUDIT_SUBJECT_KEYS
 from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.sharing import reading
-from grassroots.sharing.catalogue import require_department, require_graded
+from grassroots.sharing.catalogue import require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import DataErrorReport, GrantUse, RequestStatus, Resource, ShareGrant, ShareRequest
 from grassroots.sharing.sources import SOURCES
 from grassroots.sharing.workflow import department_members, notice
@@ -52,6 +52,8 @@ def grant_state(grant: ShareGrant, now: dt.datetime | None = None) -> str:
 
 
 def grants_for(actor) -> QuerySet:
+    """Grants the actor may see: as consumer or provider department, or as reviewer over the provider's region."""
+    require_sharing_role(actor)
     consumer = {g.department_id for g in grants_with(actor, Perm.REQUEST_DATA) if g.department_id}
     provider = {g.department_id for g in grants_with(actor, Perm.MANAGE_DATASETS) if g.department_id}
     qs = ShareGrant.objects.select_related("dataset__department__region", "consumer", "request")

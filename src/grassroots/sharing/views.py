@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import require_perm
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.sharing import services
 from grassroots.sharing.models import OpenRelease
@@ -49,6 +51,7 @@ def download(request, release_id: int, fmt: str):
 
 @login_required
 def publish(request):
+    require_perm(request.user, Perm.PUBLISH_OPEN_DATA)  # the form too, not only publishing
     if request.method == "POST":
         publish = services.RELEASE_KINDS.get(request.POST.get("kind", "cases_by_category"))
         if publish is None:

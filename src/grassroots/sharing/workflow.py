@@ -27,7 +27,7 @@ from grassroots.audit.services import record
 from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.core.workcalendar import calendar
-from grassroots.sharing.catalogue import get_dataset_for, require_department, require_graded
+from grassroots.sharing.catalogue import get_dataset_for, require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import (
     RequestStatus,
     RequestStep,
@@ -350,6 +350,7 @@ def withdraw_request(actor, request: ShareRequest) -> ShareRequest:
 
 def requests_for(actor) -> QuerySet:
     """Requests the actor may see: their departments' own, those to their departments, and those they review."""
+    require_sharing_role(actor)
     consumer = {g.department_id for g in grants_with(actor, Perm.REQUEST_DATA) if g.department_id}
     provider = {g.department_id for g in grants_with(actor, Perm.MANAGE_DATASETS) if g.department_id}
     condition = Q(consumer_id__in=consumer) | Q(dataset__department_id__in=provider)

@@ -24,9 +24,11 @@ def test_only_the_consumer_issues_a_key(granted, api_client):
     before = c.grant.key_hash
     provider = api_client.as_user(c.mz_officer).post(f"{API}/grants/{c.grant.pk}/key")
     assert provider.status_code == 403 and provider.json()["code"] == "permission_denied"
-    for stranger in (c.outsider, c.dept_d, c.grid_g1):
-        hidden = api_client.as_user(stranger).post(f"{API}/grants/{c.grant.pk}/key")
-        assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
+    hidden = api_client.as_user(c.dept_d).post(f"{API}/grants/{c.grant.pk}/key")
+    assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
+    for stranger in (c.outsider, c.grid_g1):  # no sharing permission anywhere: 403 before any lookup
+        refused = api_client.as_user(stranger).post(f"{API}/grants/{c.grant.pk}/key")
+        assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
     c.grant.refresh_from_db()
     assert c.grant.key_hash == before
     assert api_client.as_user(c.zz_officer).post(f"{API}/grants/{c.grant.pk}/key").status_code == 200
@@ -37,9 +39,10 @@ def test_only_the_provider_or_the_data_authority_revokes(granted, api_client):
     payload = {"reason": "用途已经完成"}
     consumer = api_client.as_user(c.zz_officer).post(f"{API}/grants/{c.grant.pk}/revoke", payload)
     assert consumer.status_code == 403 and consumer.json()["code"] == "permission_denied"
-    for stranger in (c.outsider, c.dept_d):
-        hidden = api_client.as_user(stranger).post(f"{API}/grants/{c.grant.pk}/revoke", payload)
-        assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
+    hidden = api_client.as_user(c.dept_d).post(f"{API}/grants/{c.grant.pk}/revoke", payload)
+    assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
+    refused = api_client.as_user(c.outsider).post(f"{API}/grants/{c.grant.pk}/revoke", payload)
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
     c.grant.refresh_from_db()
     assert c.grant.revoked_at is None
     assert api_client.as_user(c.data_officer).post(f"{API}/grants/{c.grant.pk}/revoke", payload).status_code == 200
@@ -52,9 +55,10 @@ def test_only_the_provider_answers_a_data_error(report, granted, api_client):
     assert consumer.status_code == 403 and consumer.json()["code"] == "permission_denied"
     reviewer = api_client.as_user(c.data_officer).post(f"{API}/errors/{report.pk}/answer", payload)
     assert reviewer.status_code == 403  # the data authority sees it, but only the provider answers
-    for stranger in (c.outsider, c.dept_d):
-        hidden = api_client.as_user(stranger).post(f"{API}/errors/{report.pk}/answer", payload)
-        assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
+    hidden = api_client.as_user(c.dept_d).post(f"{API}/errors/{report.pk}/answer", payload)
+    assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
+    refused = api_client.as_user(c.outsider).post(f"{API}/errors/{report.pk}/answer", payload)
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
     report.refresh_from_db()
     assert report.answered_at is None
     answered = api_client.as_user(c.mz_officer).post(f"{API}/errors/{report.pk}/answer", payload)
@@ -96,8 +100,9 @@ def test_my_grants_list_their_use_and_current_masking(granted, api_client):
     assert mine["masked"] == {"name": "partial", "phone": "partial"}
     assert [u["outcome"] for u in mine["uses"]] == ["ok"] and mine["uses"][0]["rows"] == 2
     assert [g["id"] for g in api_client.as_user(c.mz_officer).get(f"{API}/grants").json()] == [str(c.grant.pk)]
-    for stranger in (c.outsider, c.dept_d, c.grid_g1):
-        assert api_client.as_user(stranger).get(f"{API}/grants").json() == []
+    assert api_client.as_user(c.dept_d).get(f"{API}/grants").json() == []
+    for stranger in (c.outsider, c.grid_g1):  # no sharing permission anywhere
+        assert api_client.as_user(stranger).get(f"{API}/grants").status_code == 403
     assert api_client.as_user(c.zz_officer).get(f"{API}/grants", data={"limit": 0}).status_code == 422
 
 
@@ -106,7 +111,8 @@ def test_error_reports_are_listed_to_both_sides_only(report, granted, api_client
     (listed,) = api_client.as_user(c.mz_officer).get(f"{API}/errors", data={"open": "true"}).json()
     assert listed["id"] == report.pk and listed["grant_id"] == str(c.grant.pk) and listed["overdue"] is False
     assert [r["id"] for r in api_client.as_user(c.zz_officer).get(f"{API}/errors").json()] == [report.pk]
-    assert api_client.as_user(c.outsider).get(f"{API}/errors").json() == []
+    assert api_client.as_user(c.dept_d).get(f"{API}/errors").json() == []
+    assert api_client.as_user(c.outsider).get(f"{API}/errors").status_code == 403  # no sharing permission
     feedback.answer_data_error(c.mz_officer, report, answer="已核实", corrected=False)
     assert api_client.as_user(c.mz_officer).get(f"{API}/errors", data={"open": "true"}).json() == []
 

@@ -190,9 +190,10 @@ def test_the_pages_carry_the_whole_flow(granted, client):
     assert key not in client.get(f"/sharing/grants/{c.grant.pk}/").content.decode()  # shown once only
     client.post(f"/sharing/grants/{c.grant.pk}/", {"action": "report", "record_ref": "G1", "description": "电话已停用"})
     assert "电话已停用" in client.get(f"/sharing/grants/{c.grant.pk}/").content.decode()
-    client.post("/accounts/login/", {"username": "outsider", "password": PASSWORD})
-    assert client.get(f"/sharing/requests/{c.request.pk}/").status_code == 404
-    assert client.get(f"/sharing/grants/{c.grant.pk}/").status_code == 404
+    client.post("/accounts/login/", {"username": "outsider", "password": PASSWORD})  # no sharing permission
+    assert client.get(f"/sharing/requests/{c.request.pk}/").status_code == 403
+    assert client.get(f"/sharing/grants/{c.grant.pk}/").status_code == 403
+    assert client.get("/sharing/requests/").status_code == 403
 
 
 def test_a_retried_submission_with_the_same_key_creates_one_request(share_cast, api_client):
