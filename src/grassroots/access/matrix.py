@@ -211,11 +211,9 @@ ENTRIES: dict[str, Entry] = {
     "page POST portal:case": page(
         case_rule(lambda c, f: True, REDIRECT), resident=lambda v: REDIRECT if v == "in" else NOT_FOUND
     ),
-    "page POST portal:me_too": page(
-        case_rule(lambda c, f: True, REDIRECT),
-        resident=lambda v: REDIRECT if v == "in" else NOT_FOUND,
-        xfail="me-too follows any open case in a region the user's grant covers (as the API's follow)",
-    ),  # fmt: skip
+    # 我也遇到 follows only through a signed offer made to this user: a forged or stale one is refused with a
+    # message and sent back (the portal's form style); nothing is followed (portal/tests/test_exposure.py).
+    "page POST portal:me_too": page(signed_in(REDIRECT), resident=REDIRECT, body={"offer": "forged"}),
     "page GET portal:me_too": page(everyone(one(405)), resident=one(405)),  # a POST with CSRF, never a GET link
     # Open311 GeoReport v2: public, published categories only
     "page GET /open311/v2/discovery.{fmt}": public(),
