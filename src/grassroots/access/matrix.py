@@ -160,9 +160,7 @@ ENTRIES: dict[str, Entry] = {
     "api GET /api/v1/cases/duplicates": Entry(
         any_perm(*CASE_ROLES),
         query={"category": "street_vending", "lng": "116.32", "lat": "39.85"},
-        xfail="find_duplicates answers every signed-in user (rows masked by case_row); cases/api.py duplicates"
-        " is owned by another helper",
-    ),  # fmt: skip
+    ),
     "api POST /api/v1/cases/hotline-import": Entry(
         by_perms(Perm.REPORT_CASES, Perm.VIEW_CASES, inside=WRITE), body=UPLOAD
     ),

@@ -107,7 +107,7 @@ def list_cases(
     return LazyRows(qs, lambda page: [case_row(request.auth, c) for c in page])
 
 
-@router.get("/duplicates", response={200: list[DuplicateOut], **errors(400)})
+@router.get("/duplicates", response={200: list[DuplicateOut], **errors(400, 403)})
 def find_duplicates(request: HttpRequest, category: str, lng: float, lat: float, text: str = ""):
     """Likely duplicates of a report about to be filed: only what recognises the problem, and an offer to follow."""
     cat = Category.objects.filter(code=category).first()

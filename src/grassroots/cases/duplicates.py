@@ -27,7 +27,7 @@ from grassroots.cases.access import cases_for, require
 from grassroots.cases.models import OPEN_STATUSES, Case, Category, Follower, Outcome
 from grassroots.cases.presenters import PUBLIC_DECIMALS, coarse_point
 from grassroots.cases.workflow import locked, transition
-from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.core.time import now
 
 STOP = set(
@@ -134,6 +134,8 @@ OFFER_MAX_AGE = dt.timedelta(minutes=10)  # long enough to read the offer and de
 
 def offers(actor, category: Category, lng: float, lat: float, text: str) -> list[dict]:
     """The 我也遇到 offer. Staff search within their own scope; everyone gets the same few fields."""
+    if not any(has_perm(actor, p) for p in (Perm.REPORT_CASES, Perm.VIEW_CASES, Perm.HANDLE_CASES)):
+        raise PermissionDenied()  # a role with nothing to do with cases (e.g. the data authority)
     staff = has_perm(actor, Perm.VIEW_CASES)
     found = find_duplicates(category, lng, lat, text, among=cases_for(actor) if staff else None, precise=staff)
     counts = dict(
