@@ -188,7 +188,12 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "grassroots.sqlite3",
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                    # Deleted or rewritten rows are zeroed, not left in free pages: personal data replaced by
+                    # ciphertext (or deleted) must not survive in the file.
+                    " PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
             # A file, not :memory:, so the privacy tests can read the bytes on disk; one per process, so two
