@@ -48,7 +48,7 @@ def test_uploaded_rows_are_stored_encrypted_and_read_back_through_a_grant(share_
     assert ResourceRow.objects.get(pk=first).data["区划代码"] in {"G1", "G3"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps seeded rows for later tests
+@pytest.mark.django_db(transaction=True)
 def test_the_upgrade_encrypts_rows_stored_in_plaintext_and_can_be_taken_back(share_cast):
     c = share_cast
     upload(c, people_csv())
