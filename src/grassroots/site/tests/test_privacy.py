@@ -13,7 +13,7 @@ from grassroots.conftest import Cast, valid_id
 SECRETS = [valid_id(seq="123"), valid_id(seq="224"), "13812345678", "13900001111", "张三丰"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_database_files_hold_no_plaintext_pii():
     Cast()
     if connection.vendor == "sqlite":

@@ -46,7 +46,7 @@ def seed_old(apps, region_ids: dict[str, int], category_id: int, at: dt.datetime
     )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_existing_database_keeps_its_rollups_through_the_move_and_back():
     from grassroots.areas import services as areas
     from grassroots.areas.models import Region
