@@ -13,8 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.roles import STAFF_ROLES, Perm
-from grassroots.accounts.scope import has_perm, roles_of
+from grassroots.accounts.roles import Perm
+from grassroots.accounts.scope import has_perm, holds_staff_role
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,10 @@ STAFF_URL_NAMES = frozenset({"home", "tokens"})
 RESIDENT_ALLOWED = frozenset({"cases:notifications"})
 
 
-def is_staff_user(user) -> bool:
-    return bool(user.is_superuser or roles_of(user) & STAFF_ROLES)
-
-
 def links_for(user) -> list[dict]:
     if not (user and user.is_authenticated):
         return []
-    staff = is_staff_user(user)
+    staff = holds_staff_role(user)
     chosen = []
     for link in STAFF_LINKS if staff else RESIDENT_LINKS:
         if link.staff_only and not staff:
@@ -85,7 +81,7 @@ class ResidentsToPortalMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         match = request.resolver_match
-        if user is None or not user.is_authenticated or match is None or is_staff_user(user):
+        if user is None or not user.is_authenticated or match is None or holds_staff_role(user):
             return None
         name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
         if name in RESIDENT_ALLOWED:

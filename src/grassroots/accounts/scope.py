@@ -13,7 +13,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from grassroots.accounts.roles import MASKING, PERMISSIONS, Perm, Role, most_revealing
+from grassroots.accounts.roles import MASKING, PERMISSIONS, STAFF_ROLES, Perm, Role, most_revealing
 from grassroots.core.errors import NotFound, PermissionDenied
 from grassroots.core.masking import Pattern
 
@@ -88,3 +88,8 @@ def pattern_for(user, kind: str, path: str) -> Pattern:
 
 def roles_of(user) -> set[Role]:
     return {g.role for g in grants(user)}
+
+
+def holds_staff_role(user) -> bool:
+    """A superuser, or a membership in any role but 居民: the staff side of the product."""
+    return bool(user.is_superuser or roles_of(user) & STAFF_ROLES)

@@ -20,8 +20,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.roles import STAFF_ROLES
-from grassroots.accounts.scope import grants
+from grassroots.accounts.scope import holds_staff_role
 
 LAST_SEEN = "gr_last_seen"
 IDLE_LIMIT = "gr_idle_limit"
@@ -29,7 +28,7 @@ RESOLUTION = 60  # seconds between refreshes of LAST_SEEN
 
 
 def idle_limit(user) -> int:
-    is_staff = user.is_staff or user.is_superuser or any(g.role in STAFF_ROLES for g in grants(user))
+    is_staff = user.is_staff or holds_staff_role(user)
     return settings.STAFF_IDLE_SECONDS if is_staff else settings.RESIDENT_IDLE_SECONDS
 
 
