@@ -160,7 +160,6 @@ def case_cast(cast):
     from grassroots.accounts import services as accounts
     from grassroots.accounts.models import Department
     from grassroots.accounts.roles import Role
-    from grassroots.cases.models import Category, ResponsibilityRule
     from grassroots.conftest import PASSWORD
 
     cast.cgk = Department.objects.create(name="甲街道城管科", code="s1-cgk", region=cast.S1)
@@ -168,12 +167,19 @@ def case_cast(cast):
     accounts.grant_membership(None, cast.officer, role=Role.DEPARTMENT, region=cast.S1, department=cast.cgk)
     cast.resident2 = accounts.create_user(username="resident2", password=PASSWORD, display_name="居民乙")
     accounts.grant_membership(None, cast.resident2, role=Role.RESIDENT, region=cast.C1)
+    route_city_management(cast.cgk, cast.S1)
+    return cast
+
+
+def route_city_management(department, within) -> None:
+    """City-management cases at street level inside `within` go to `department` (14 h, warned 2 h before)."""
+    from grassroots.cases.models import Category, ResponsibilityRule
+
     ResponsibilityRule.objects.create(
         category=Category.objects.get(code="city_management"),
         level=2,
-        department=cast.cgk,
-        within=cast.S1,
+        department=department,
+        within=within,
         sla_hours=14,
         warn_hours=2,
     )
-    return cast

@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from grassroots.access.rules import COLUMNS
-from grassroots.conftest import PASSWORD, Cast, valid_uscc
+from grassroots.conftest import PASSWORD, Cast, route_city_management, valid_uscc
 
 
 def _users(cast) -> None:
@@ -42,16 +42,9 @@ def _users(cast) -> None:
 
 def _cases(cast) -> SimpleNamespace:
     from grassroots.cases import intake
-    from grassroots.cases.models import Category, Channel, Notification, ResponsibilityRule
+    from grassroots.cases.models import Channel, Notification
 
-    ResponsibilityRule.objects.create(
-        category=Category.objects.get(code="city_management"),
-        level=2,
-        department=cast.cgk,
-        within=cast.S1,
-        sla_hours=14,
-        warn_hours=2,
-    )
+    route_city_management(cast.cgk, cast.S1)
     text = {"title": "占道经营", "description": "早市摊贩占用人行道经营，行人只能走机动车道"}
     text["category"] = "street_vending"  # city management: routed to 甲街道城管科 in S1
     inside = intake.open_case(cast.resident, intake.Report(**text, lng=116.32, lat=39.85), channel=Channel.PORTAL)
