@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import secrets
+from typing import Protocol
 
 from django.db import transaction
 
 from grassroots.accounts.models import ApiToken, Department, Membership, User
 from grassroots.accounts.roles import Perm, Role
 from grassroots.accounts.scope import require_in_scope
-from grassroots.areas.models import Region
-from grassroots.audit.events import AuditEvent
-from grassroots.audit.services import record
+from grassroots.core.audit_events import AuditEvent
+from grassroots.core.auditing import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.core.time import now
+
+
+class Region(Protocol):
+    """An areas.Region. Areas sits above accounts (its views need accounts.scope), so accounts names the
+    model only by its label, as Membership's foreign key does, and never imports it."""
+
+    pk: int
+    path: str
+    code: str
 
 
 @transaction.atomic

@@ -16,8 +16,8 @@ from grassroots.areas import geo, importer
 from grassroots.areas.geometry import summary
 from grassroots.areas.locator import GridIndex, get_cached_index
 from grassroots.areas.models import IndexState, Level, Region
-from grassroots.audit.events import AuditEvent
-from grassroots.audit.services import record
+from grassroots.core.audit_events import AuditEvent
+from grassroots.core.auditing import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 
 MAX_LOCATE_POINTS = 100_000

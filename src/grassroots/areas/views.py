@@ -10,9 +10,7 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import has_perm, require_perm
 from grassroots.areas import importer, services
 from grassroots.areas.models import Level
-from grassroots.registry.places import houses_for, legal_persons_for
-from grassroots.registry.queries import counts_by_child
-from grassroots.registry.services import persons_for
+from grassroots.areas.summaries import child_counts
 
 
 @login_required
@@ -27,14 +25,10 @@ def children(request, region_id: int):
     return render(request, "areas/_children.html", {"region": region, "children": kids})
 
 
-def _counts(user, region):
-    return counts_by_child(region, persons_for(user), houses_for(user), legal_persons_for(user))
-
-
 @login_required
 def detail(request, region_id: int):
     region = services.get_region_for(request.user, region_id)
-    rows = _counts(request.user, region)
+    rows = child_counts(request.user, region)
     values = {row["region"].pk: row["persons"] for row in rows}
     lineage = services.ancestors(region)
     in_scope = services.regions_for(request.user).filter(pk__in=[r.pk for r in lineage.values()])
@@ -54,7 +48,7 @@ def detail(request, region_id: int):
 @login_required
 def counts(request, region_id: int):
     region = services.get_region_for(request.user, region_id)
-    return render(request, "areas/_counts.html", {"region": region, "rows": _counts(request.user, region)})
+    return render(request, "areas/_counts.html", {"region": region, "rows": child_counts(request.user, region)})
 
 
 @login_required

@@ -9,7 +9,8 @@ from django.db.models import Count, QuerySet
 from grassroots.areas.models import Level, Region
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.registry.models import House, LegalPerson, Person, Tagging
-from grassroots.registry.services import age_cutoff
+from grassroots.registry.places import houses_for, legal_persons_for
+from grassroots.registry.services import age_cutoff, persons_for
 
 MAX_AGE = 150
 PERSON_FILTERS = ("region", "tag", "residence", "sex", "min_age", "max_age")
@@ -75,6 +76,11 @@ def filter_legal_persons(
     if industry:
         qs = qs.filter(industry=industry)
     return qs
+
+
+def counts_for(user, parent: Region) -> list[dict]:
+    """The region page's table (registered with areas.summaries): counts over what `user` may see."""
+    return counts_by_child(parent, persons_for(user), houses_for(user), legal_persons_for(user))
 
 
 def counts_by_child(parent: Region, persons: QuerySet, houses: QuerySet, legal: QuerySet) -> list[dict]:
