@@ -52,8 +52,10 @@ chromium:
 	    || echo "WARNING: could not install chromium; browser tests will be skipped"; \
 	else echo "NOTE: chromium is not installed and this is not root: run 'sudo apt-get install chromium' to run the browser tests."; fi
 
+# The layer contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml) are part of the lint.
 lint: install
 	$(BIN)/ruff check src bench scripts
+	PYTHONPATH=src $(BIN)/lint-imports --no-logo
 
 test-sqlite: install static
 	env -u DATABASE_URL $(BIN)/python -m pytest -q

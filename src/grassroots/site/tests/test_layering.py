@@ -1,89 +1,92 @@
-"""Apps import only the layers below them (docs/architecture.md), checked on the source, not by convention.
+"""The layer contracts of pyproject.toml ([tool.importlinter], docs/architecture.md) hold, and they bite.
 
-Bottom-up: core → accounts, areas → audit → notifications, registry → cases → stats → risk, sharing →
-domain apps → cockpit, portal, open311, site → demo. An app may import itself and strictly lower layers.
-ENFORCED lists the apps already clean; add an app once its upward imports are gone.
+`make lint` runs `lint-imports` on the same contracts; this runs them in the suite too, and shows on a graph
+with one import added that an upward import, a cycle between apps and an app without a layer each break them.
 """
 
-import ast
+from copy import deepcopy
 from pathlib import Path
 
+import grimp
 import pytest
+from importlinter.api import read_configuration
+from importlinter.contracts.acyclic_siblings import AcyclicSiblingsContract
+from importlinter.contracts.layers import LayersContract
 
-PACKAGE = Path(__file__).resolve().parents[2]
-LAYERS = {
-    "core": 0,
-    "accounts": 1,
-    "areas": 1,
-    "audit": 2,
-    "notifications": 3,
-    "registry": 3,
-    "cases": 4,
-    "stats": 5,
-    "risk": 6,
-    "sharing": 6,
-    "cockpit": 8,
-    "portal": 8,
-    "open311": 8,
-    "site": 8,
-    "demo": 9,
-}
-# Project wiring that imports every app (the API router, URLconf, Celery app, test fixtures): only the
-# project-wide app may lean on it.
-PROJECT = {"api", "celery", "cli", "conftest", "settings", "urls", "wsgi"}
-WIRING_ALLOWED = {"site", "demo"}
-ENFORCED = ["core", "site"]
+PYPROJECT = Path(__file__).resolve().parents[4] / "pyproject.toml"
+CONTRACT_TYPES = {c.type_name: c for c in (LayersContract, AcyclicSiblingsContract)}
 
 
-def grassroots_imports(path: Path):
-    """(line, top-level grassroots module) for every absolute grassroots import in the file, nested ones too."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-            if node.module == "grassroots":  # from grassroots import accounts
-                names = [f"grassroots.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        else:
-            continue
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "grassroots" and len(parts) > 1:
-                yield node.lineno, parts[1]
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("grassroots", cache_dir=None)
 
 
-def violations(app: str) -> list[str]:
-    found = []
-    for path in sorted((PACKAGE / app).rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        for line, target in grassroots_imports(path):
-            if target == app:
-                continue
-            upward = target in LAYERS and LAYERS[target] >= LAYERS[app]
-            wiring = target in PROJECT and app not in WIRING_ALLOWED
-            if upward or wiring:
-                found.append(f"{path.relative_to(PACKAGE)}:{line} imports grassroots.{target}")
+def broken(graph: grimp.ImportGraph) -> dict[str, list[str]]:
+    """Contract id → what breaks it, for every contract of pyproject.toml that the graph breaks."""
+    config = read_configuration(str(PYPROJECT))
+    found = {}
+    for options in config["contracts_options"]:
+        contract = CONTRACT_TYPES[options["type"]](
+            name=options["name"], session_options=config["session_options"], contract_options=options
+        )
+        check = contract.check(deepcopy(graph), verbose=False)
+        if not check.kept:
+            meta = check.metadata
+            found[options["id"]] = sorted(
+                [f"{d['importer']} -> {d['imported']}" for d in meta.get("invalid_dependencies", [])]
+                + [f"{a} -> {b}" for pairs in meta.get("cycle_breakers_by_package", {}).values() for a, b in pairs]
+                + [f"no layer: {m}" for m in meta.get("undeclared_modules", ())]
+            )
     return found
 
 
-@pytest.mark.parametrize("app", ENFORCED)
-def test_an_app_imports_only_the_layers_below_it(app):
-    assert violations(app) == []
+def test_the_layer_contracts_hold(graph):
+    assert broken(graph) == {}
 
 
-def test_the_check_catches_an_upward_import(tmp_path, monkeypatch):
-    (tmp_path / "core").mkdir()
-    (tmp_path / "core" / "views.py").write_text(
-        "def f():\n    from grassroots.accounts.roles import Role\n    from grassroots import conftest\n"
-    )
-    monkeypatch.setattr(f"{__name__}.PACKAGE", tmp_path)
-    assert violations("core") == [
-        "core/views.py:2 imports grassroots.accounts",
-        "core/views.py:3 imports grassroots.conftest",
-    ]
+def with_import(graph: grimp.ImportGraph, importer: str, imported: str) -> grimp.ImportGraph:
+    changed = deepcopy(graph)
+    assert importer in changed.modules and imported in changed.modules, (importer, imported)
+    changed.add_import(importer=importer, imported=imported, line_number=1, line_contents=f"import {imported}")
+    return changed
 
 
-def test_every_app_on_disk_has_a_layer():
-    apps = {p.parent.name for p in PACKAGE.glob("*/apps.py")}
-    assert apps <= set(LAYERS), apps - set(LAYERS)
+def test_an_upward_import_breaks_the_layers(graph):
+    # accounts sits below areas inside layer 2: accounts → areas is upward, and so is core → accounts. Both
+    # apps already import the lower one, so each also closes a cycle.
+    assert broken(with_import(graph, "grassroots.core.pages", "grassroots.accounts.scope")) == {
+        "layers": ["grassroots.core -> grassroots.accounts"],
+        "acyclic": ["grassroots.core.pages -> grassroots.accounts.scope"],
+    }
+    assert broken(with_import(graph, "grassroots.accounts.services", "grassroots.areas.models")) == {
+        "layers": ["grassroots.accounts -> grassroots.areas"],
+        "acyclic": ["grassroots.accounts.services -> grassroots.areas.models"],
+    }
+
+
+def test_siblings_and_wiring_are_kept_apart(graph):
+    assert broken(with_import(graph, "grassroots.risk.services", "grassroots.sharing.models")) == {
+        "layers": ["grassroots.risk -> grassroots.sharing"]
+    }
+    # Project wiring may import every app, so no app may import it.
+    wired = broken(with_import(graph, "grassroots.cases.intake", "grassroots.conftest"))
+    assert "grassroots.cases -> grassroots.conftest" in wired["layers"]
+
+
+def test_a_cycle_between_apps_breaks_both_contracts(graph):
+    # risk reads stats; stats reaching back into risk closes a cycle.
+    assert broken(with_import(graph, "grassroots.stats.queries", "grassroots.risk.models")) == {
+        "layers": ["grassroots.stats -> grassroots.risk"],
+        "acyclic": ["grassroots.stats.queries -> grassroots.risk.models"],
+    }
+
+
+def test_an_app_without_a_layer_breaks_the_layers(graph):
+    changed = deepcopy(graph)
+    changed.add_module("grassroots.newapp")
+    assert broken(changed) == {"layers": ["no layer: grassroots.newapp"]}
+
+
+def test_tests_may_build_worlds_from_any_app(graph):
+    assert broken(with_import(graph, "grassroots.core.tests.test_masking", "grassroots.cases.models")) == {}
