@@ -71,6 +71,12 @@ def scoped(qs: QuerySet, user, perm: Perm, path_field: str = "region__path") -> 
     return qs.filter(reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in outer)))
 
 
+def widest_path(user, perm: Perm) -> str | None:
+    """The path of the user's widest region holding `perm`, where their pages open; None without one."""
+    paths = sorted({g.path for g in grants_with(user, perm)}, key=lambda p: (len(p), p))
+    return paths[0] if paths else None
+
+
 def covers(user, perm: Perm, path: str) -> bool:
     return any(g.covers(path) for g in grants_with(user, perm))
 

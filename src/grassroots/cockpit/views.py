@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import grants_with, require_in_scope
+from grassroots.accounts.scope import covers, require_in_scope, widest_path
 from grassroots.areas.models import Region
 from grassroots.cockpit import panels
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
@@ -43,8 +43,8 @@ def _region(request) -> Region:
         if region is None:
             raise NotFound()
     else:
-        paths = sorted({g.path for g in grants_with(request.user, Perm.VIEW_COCKPIT)}, key=len)
-        region = Region.objects.filter(path=paths[0]).first() if paths else None
+        home = widest_path(request.user, Perm.VIEW_COCKPIT)
+        region = Region.objects.filter(path=home).first() if home else None
         if region is None:
             region = Region.objects.filter(parent=None).order_by("code").first()
     if region is None:
@@ -56,8 +56,7 @@ def _region(request) -> Region:
 def _trail(user, region: Region) -> list[Region]:
     ids = [int(p) for p in region.path.strip("/").split("/") if p]
     ancestors = Region.objects.in_bulk(ids)
-    return [ancestors[i] for i in ids if i in ancestors and grants_with(user, Perm.VIEW_COCKPIT)
-            and any(ancestors[i].path.startswith(g.path) for g in grants_with(user, Perm.VIEW_COCKPIT))]  # fmt: skip
+    return [ancestors[i] for i in ids if i in ancestors and covers(user, Perm.VIEW_COCKPIT, ancestors[i].path)]
 
 
 @login_required

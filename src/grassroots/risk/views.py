@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Perm, Role
-from grassroots.accounts.scope import covers, grants, grants_with, has_perm, require_in_scope, require_perm
+from grassroots.accounts.scope import covers, grants, has_perm, require_in_scope, require_perm, scoped, widest_path
 from grassroots.areas.models import Region
 from grassroots.cases.models import Category
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
@@ -42,8 +42,8 @@ def _scoped_region(request, perm: Perm) -> Region:
     require_perm(request.user, perm)  # a role without it anywhere: 403, not "no such region"
     region_id = _int(request.GET.get("region"))
     if region_id is None:
-        paths_ = sorted({g.path for g in grants_with(request.user, perm)}, key=len)
-        region = Region.objects.filter(path=paths_[0]).first() if paths_ else None
+        home = widest_path(request.user, perm)
+        region = Region.objects.filter(path=home).first() if home else None
     else:
         region = Region.objects.filter(pk=region_id).first()
     if region is None:
@@ -194,12 +194,9 @@ def subscriptions(request):
             messages.error(request, error.message)
         if not secret:
             return redirect("risk:subscriptions")
-    areas = {g.path for g in grants_with(request.user, Perm.VIEW_RISK)}
     context = {
         "rows": request.user.risk_subscriptions.select_related("region"),
-        "regions": [
-            r for r in Region.objects.filter(level__lte=3).order_by("path") if any(r.path.startswith(a) for a in areas)
-        ],
+        "regions": scoped(Region.objects.filter(level__lte=3), request.user, Perm.VIEW_RISK, "path").order_by("path"),
         "domains": Domain.choices,
         "levels": Level.choices[1:],
         "secret": secret,  # shown once, in this response only

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import grants_with
+from grassroots.accounts.scope import covers, grants_with, scoped
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.audit.subjects import SUBJECT_KEYS as AUDIT_SUBJECT_KEYS
@@ -58,8 +58,7 @@ def grants_for(actor) -> QuerySet:
     provider = {g.department_id for g in grants_with(actor, Perm.MANAGE_DATASETS) if g.department_id}
     qs = ShareGrant.objects.select_related("dataset__department__region", "consumer", "request")
     visible = qs.filter(consumer_id__in=consumer) | qs.filter(dataset__department_id__in=provider)
-    for grant in grants_with(actor, Perm.REVIEW_SHARING):
-        visible |= qs.filter(dataset__department__region__path__startswith=grant.path)
+    visible |= scoped(qs, actor, Perm.REVIEW_SHARING, path_field="dataset__department__region__path")
     return visible.distinct()
 
 
@@ -105,9 +104,7 @@ def issue_key(actor, grant: ShareGrant) -> str:
 def revoke_grant(actor, grant: ShareGrant, *, reason: str) -> ShareGrant:
     """The provider (or the data authority) ends a grant early; the reason is kept and the consumer told."""
     is_provider = any(g.department_id == grant.dataset.department_id for g in grants_with(actor, Perm.MANAGE_DATASETS))
-    is_reviewer = any(
-        grant.dataset.department.region.path.startswith(g.path) for g in grants_with(actor, Perm.REVIEW_SHARING)
-    )
+    is_reviewer = covers(actor, Perm.REVIEW_SHARING, grant.dataset.department.region.path)
     if not (is_provider or is_reviewer):
         raise PermissionDenied()
     reason = (reason or "").strip()

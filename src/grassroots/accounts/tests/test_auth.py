@@ -2,7 +2,7 @@ import pytest
 
 from grassroots.accounts import services
 from grassroots.accounts.roles import Perm, Role
-from grassroots.accounts.scope import scoped
+from grassroots.accounts.scope import scoped, widest_path
 from grassroots.conftest import PASSWORD
 from grassroots.core.errors import DomainError, NotFound
 from grassroots.registry.models import Person
@@ -51,6 +51,14 @@ def test_scoping_drops_nested_grants_and_denies_strangers(cast):
     assert scoped(Person.objects.all(), cast.staff_s1, Perm.VIEW_REGISTRY).count() == 2
     assert scoped(Person.objects.all(), cast.resident, Perm.VIEW_REGISTRY).count() == 0
     assert scoped(Person.objects.all(), None, Perm.VIEW_REGISTRY).count() == 0
+
+
+def test_pages_open_on_the_widest_region_that_holds_the_permission(cast):
+    services.grant_membership(None, cast.grid_g1, role=Role.STREET_STAFF, region=cast.S1)
+    cast.grid_g1.__dict__.pop("_gr_grants", None)
+    assert widest_path(cast.grid_g1, Perm.VIEW_REGISTRY) == cast.S1.path
+    assert widest_path(cast.worker_c1, Perm.VIEW_REGISTRY) == cast.C1.path
+    assert widest_path(cast.resident, Perm.VIEW_REGISTRY) is None
 
 
 def test_memberships_can_only_be_granted_within_the_granters_scope(cast):
