@@ -33,8 +33,8 @@ from grassroots.sharing.models import (
     StepKind,
 )
 from grassroots.sharing.sources import SOURCES
+from grassroots.sharing.transitions import transition
 from grassroots.sharing.workflow import (
-    add_step,
     department_members,
     notice,
     request_link,
@@ -128,17 +128,11 @@ def _suspend(actor, grant: ShareGrant, reason: str, changed: list[str], now) -> 
     request = ShareRequest.objects.select_for_update().get(pk=grant.request_id)
     grant.suspended_at, grant.suspend_reason = grant.suspended_at or now, reason[:300]
     grant.save(update_fields=["suspended_at", "suspend_reason"])
+    changes = {}
     if request.status != RequestStatus.SUSPENDED:  # a second change keeps the first change's deadline
-        request.status, request.escalated_at = RequestStatus.SUSPENDED, None
-        request.step_due_at = working_deadline(now, settings.SHARING_COMPLIANCE_DAYS)
-        request.save(update_fields=["status", "step_due_at", "escalated_at"])
-    add_step(request, StepKind.SUSPENDED, actor, reasons=reason)
-    record(
-        actor=actor,
-        event=AuditEvent.GRANT_SUSPENDED,
-        target=grant,
-        extra={"request": str(request.pk), "fields": changed, "reason": reason[:300]},
-    )
+        changes = {"escalated_at": None, "step_due_at": working_deadline(now, settings.SHARING_COMPLIANCE_DAYS)}
+    extra = {"request": str(request.pk), "fields": changed, "reason": reason[:300]}
+    transition(request, "suspend", actor, reasons=reason, changes=changes, target=grant, extra=extra)
     approvers = {
         s.actor for s in request.steps.filter(kind__in=[StepKind.COMPLIANCE, StepKind.PROVIDER], approved=True)
     }

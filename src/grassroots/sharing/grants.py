@@ -27,6 +27,7 @@ from grassroots.sharing import reading
 from grassroots.sharing.catalogue import require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import DataErrorReport, GrantUse, RequestStatus, Resource, ShareGrant, ShareRequest
 from grassroots.sharing.sources import SOURCES
+from grassroots.sharing.transitions import transition
 from grassroots.sharing.workflow import department_members, notice
 
 KEY_PREFIX = "gs_"
@@ -118,11 +119,13 @@ def revoke_grant(actor, grant: ShareGrant, *, reason: str) -> ShareGrant:
         raise DomainError(ErrorCode.CONFLICT, "授权已撤销 / already revoked")
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = timezone.now(), actor, reason[:300]
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    # A grant revoked while suspended needs no review any more: its request leaves the reviewers' queue.
-    ShareRequest.objects.filter(pk=grant.request_id, status=RequestStatus.SUSPENDED).update(
-        status=RequestStatus.GRANTED, step_due_at=None, escalated_at=None
-    )
-    record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra={"reason": reason[:300]})
+    request = ShareRequest.objects.select_for_update().get(pk=grant.request_id)
+    extra = {"reason": reason[:300]}
+    if request.status == RequestStatus.SUSPENDED:  # no review is needed any more: it leaves the reviewers' queue
+        changes = {"step_due_at": None, "escalated_at": None}
+        transition(request, "close_review", actor, changes=changes, target=grant, extra=extra)
+    else:  # the request's status does not change: the grant is what ends
+        record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra=extra)
     message = notice(
         gettext_noop("数据共享授权已被撤销：%(title)s（%(reason)s）"), title=grant.dataset.title, reason=reason[:60]
     )

@@ -30,7 +30,6 @@ from grassroots.core.workcalendar import calendar
 from grassroots.sharing.catalogue import get_dataset_for, require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import (
     RequestStatus,
-    RequestStep,
     Resource,
     Sensitivity,
     ShareGrant,
@@ -39,19 +38,12 @@ from grassroots.sharing.models import (
     StepKind,
 )
 from grassroots.sharing.models.exchange import OPEN_STATUSES
+from grassroots.sharing.transitions import add_step, check, transition
 
 
 def working_deadline(start: dt.datetime, days: int) -> dt.datetime:
     cal = calendar()
     return cal.add_working_time(start, cal.day_length * days)
-
-
-def add_step(request: ShareRequest, kind: str, actor, *, approved=None, reasons: str = "", due_at=None) -> RequestStep:
-    now = timezone.now()
-    late = bool(due_at and now > due_at)
-    return RequestStep.objects.create(
-        request=request, kind=kind, actor=actor, at=now, approved=approved, reasons=reasons, due_at=due_at, late=late
-    )
 
 
 def request_link(request: ShareRequest) -> str:
@@ -213,34 +205,25 @@ def _require_reasons(approve: bool, reasons: str) -> str:
     return reasons
 
 
-def _require_status(request: ShareRequest, status: RequestStatus) -> None:
-    if request.status != status:
-        raise DomainError(
-            ErrorCode.CONFLICT, f"申请当前为「{request.get_status_display()}」，不能执行此操作 / not at this step"
-        )
-
-
 def _review_again(actor, request: ShareRequest, *, approve: bool, reasons: str) -> ShareRequest:
     """A grant suspended by a change of grades (sharing/grading.py): approving resumes it under the grades as
     they are now, refusing revokes it. The provider made the change, so its step is not asked again."""
     grant = ShareGrant.objects.select_for_update(of=("self",)).select_related("dataset").get(request=request)
     if approve:
         require_graded(request.dataset)
-    add_step(request, StepKind.COMPLIANCE, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
+    changes: dict = {"step_due_at": None, "escalated_at": None}
     if approve:
         grant.suspended_at, grant.suspend_reason = None, ""
-        request.status = RequestStatus.GRANTED
         message = gettext_noop("数据共享授权经重新合规审查已恢复：%(title)s（按变更后的字段分级提供）")
     else:
         grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor, reasons[:300]
-        request.status, request.decided_at = RequestStatus.REJECTED, now
+        changes["decided_at"] = now
         message = gettext_noop("数据共享授权未通过重新合规审查，已撤销：%(title)s（%(reasons)s）")
     grant.save(update_fields=["suspended_at", "suspend_reason", "revoked_at", "revoked_by", "revoke_reason"])
-    request.step_due_at = request.escalated_at = None
-    request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
     extra = {"approved": approve, "review": "regrade", "grant": str(grant.pk)}
-    record(actor=actor, event=AuditEvent.SHARE_COMPLIANCE_DECIDED, target=request, extra=extra)
+    verb = "resume" if approve else "revoke_on_review"
+    transition(request, verb, actor, approved=approve, reasons=reasons, changes=changes, extra=extra)
     if not approve:
         record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra={"reason": reasons[:300]})
     who = (
@@ -258,14 +241,15 @@ def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: s
     _require_reviewer(actor, request)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == RequestStatus.SUSPENDED:
+        check(request, "resume" if approve else "revoke_on_review", actor)
         return _review_again(actor, request, approve=approve, reasons=_require_reasons(approve, reasons))
-    _require_status(request, RequestStatus.COMPLIANCE)
+    verb = "approve_compliance" if approve else "reject_compliance"
+    check(request, verb, actor)
     reasons = _require_reasons(approve, reasons)
-    add_step(request, StepKind.COMPLIANCE, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
+    changes: dict = {"step_due_at": None, "escalated_at": None}
     if approve:
-        request.status = RequestStatus.PROVIDER
-        request.step_due_at = working_deadline(now, settings.SHARING_PROVIDER_DAYS)
+        changes["step_due_at"] = working_deadline(now, settings.SHARING_PROVIDER_DAYS)
         providers = department_members(request.dataset.department_id, Perm.MANAGE_DATASETS)
         message = notice(
             gettext_noop("数据共享申请待审批：%(title)s（%(consumer)s）"),
@@ -274,13 +258,11 @@ def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: s
         )
         notify_users(providers, message, request_link(request))
     else:
-        request.status, request.step_due_at, request.decided_at = RequestStatus.REJECTED, None, now
+        changes["decided_at"] = now
         message = notice(gettext_noop("数据共享申请未通过合规审查：%(reasons)s"), reasons=reasons)
         notify_users({request.requested_by}, message, request_link(request))
-    request.escalated_at = None
-    request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
-    record(actor=actor, event=AuditEvent.SHARE_COMPLIANCE_DECIDED, target=request, extra={"approved": approve})
-    return request
+    extra = {"approved": approve}
+    return transition(request, verb, actor, approved=approve, reasons=reasons, changes=changes, extra=extra)
 
 
 def _checked_rate(rate_per_minute: int | None) -> int:
@@ -298,16 +280,15 @@ def decide_provider(
     masking is taken from the grades at each use, so an ungraded personal field would leave in plain text."""
     require_department(actor, Perm.MANAGE_DATASETS, request.dataset.department_id)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
-    _require_status(request, RequestStatus.PROVIDER)
+    verb = "approve_provider" if approve else "refuse_provider"
+    check(request, verb, actor)
     reasons = _require_reasons(approve, reasons)
     if approve:
         rate = _checked_rate(rate_per_minute)
         require_graded(request.dataset)
-    add_step(request, StepKind.PROVIDER, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
-    request.status = RequestStatus.GRANTED if approve else RequestStatus.REFUSED
-    request.step_due_at, request.decided_at, request.escalated_at = None, now, None
-    request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
+    changes = {"step_due_at": None, "decided_at": now, "escalated_at": None}
+    transition(request, verb, actor, approved=approve, reasons=reasons, changes=changes, extra={"approved": approve})
     if approve:
         ShareGrant.objects.create(
             request=request,
@@ -331,7 +312,6 @@ def decide_provider(
         message,
         request_link(request),
     )
-    record(actor=actor, event=AuditEvent.SHARE_PROVIDER_DECIDED, target=request, extra={"approved": approve})
     return request
 
 
@@ -339,13 +319,7 @@ def decide_provider(
 def withdraw_request(actor, request: ShareRequest) -> ShareRequest:
     require_department(actor, Perm.REQUEST_DATA, request.consumer_id)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status not in OPEN_STATUSES:
-        raise DomainError(ErrorCode.CONFLICT, "只能撤回办理中的申请 / only open requests can be withdrawn")
-    add_step(request, StepKind.WITHDRAWN, actor)
-    request.status, request.step_due_at, request.decided_at = RequestStatus.WITHDRAWN, None, timezone.now()
-    request.save(update_fields=["status", "step_due_at", "decided_at"])
-    record(actor=actor, event=AuditEvent.SHARE_WITHDRAWN, target=request)
-    return request
+    return transition(request, "withdraw", actor, changes={"step_due_at": None, "decided_at": timezone.now()})
 
 
 def requests_for(actor) -> QuerySet:
