@@ -86,20 +86,20 @@ def field_choices(dataset: Dataset) -> list[FieldChoice]:
 def _check(grades: dict[str, Grade], fields: dict[str, DatasetField], floors: dict[str, Grade]) -> None:
     for name, (sensitivity, pii_kind) in grades.items():
         if name not in fields:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"没有字段 / no such field: {name}")
+            raise DomainError(ErrorCode.INVALID_INPUT, gettext("没有字段：%(name)s") % {"name": name})
         if sensitivity not in Sensitivity.values or pii_kind not in PII_KINDS:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"字段 {name} 的级别或类型无效 / {name}: unknown level or kind")
+            message = gettext("字段 %(name)s 的级别或类型无效") % {"name": name}
+            raise DomainError(ErrorCode.INVALID_INPUT, message)
         if pii_kind and sensitivity != Sensitivity.CORE:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, f"个人信息字段 {name} 须定为核心数据 / {name}: personal, so core"
-            )
+            message = gettext("个人信息字段 %(name)s 须定为核心数据") % {"name": name}
+            raise DomainError(ErrorCode.INVALID_INPUT, message)
     lowered = {n: floors[n] for n, grade in grades.items() if n in floors and below_source(grade, floors[n])}
     if lowered:
         names = "、".join(lowered)
         raise DomainError(
             ErrorCode.GRADE_BELOW_SOURCE,
-            f"以下字段来自实时数据源，分级由数据源确定，只能调高、不能调低或取消个人信息类型：{names} / "
-            f"these fields come from a live source: their grade may be raised, not lowered: {', '.join(lowered)}",
+            gettext("以下字段来自实时数据源，分级由数据源确定，只能调高、不能调低或取消个人信息类型：%(fields)s")
+            % {"fields": names},
             details={"fields": {n: {"sensitivity": floor[0], "pii_kind": floor[1]} for n, floor in lowered.items()}},
         )
 

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import Membership
 from grassroots.accounts.roles import PERMISSIONS, Perm, Role
@@ -83,19 +84,17 @@ class RequestSpec:
 def _checked_region(spec: RequestSpec, dataset, consumer) -> Region:
     region = Region.objects.filter(pk=spec.region_id).first()
     if region is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "区域不存在 / unknown region")
+        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("区域不存在"))
     # Both sides bound the scope: a provider shares only its own territory, a consumer asks only for its own.
     if not region.path.startswith(dataset.department.region.path):
-        raise DomainError(ErrorCode.INVALID_INPUT, "区域超出提供部门的管辖范围 / region outside the provider's area")
+        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("区域超出提供部门的管辖范围"))
     if not region.path.startswith(consumer.region.path):
-        raise DomainError(ErrorCode.INVALID_INPUT, "区域超出申请部门的管辖范围 / region outside your department's area")
+        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("区域超出申请部门的管辖范围"))
     resources = list(dataset.resources.all())
     regionless = all(r.kind == Resource.FILE and not r.region_column for r in resources)
     if resources and regionless and region.path != dataset.department.region.path:
         raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            "该数据资源的文件没有区划代码列，只能按提供部门的整个辖区申请 / "
-            "the dataset's file has no region column: request the provider's whole area",
+            ErrorCode.REGION_OUT_OF_SCOPE, _("该数据资源的文件没有区划代码列，只能按提供部门的整个辖区申请")
         )
     return region
 
@@ -104,20 +103,18 @@ def _check_request(spec: RequestSpec, dataset) -> list[str]:
     problems = []
     known = {f.name for f in dataset.fields.all()}
     if not spec.fields:
-        problems.append("请至少选择一个字段 / choose at least one field")
+        problems.append(_("请至少选择一个字段"))
     unknown = [f for f in spec.fields if f not in known]
     if unknown:
-        problems.append(f"数据资源没有这些字段 / unknown fields: {'、'.join(unknown)}")
+        problems.append(_("数据资源没有这些字段：%(fields)s") % {"fields": "、".join(unknown)})
     if not 5 <= len(spec.purpose.strip()) <= 500:
-        problems.append("请写明用途（5–500 个字） / state the purpose in 5–500 characters")
+        problems.append(_("请写明用途（5–500 个字）"))
     if not 2 <= len(spec.legal_basis.strip()) <= 500:
-        problems.append("请写明依据（2–500 个字） / state the legal basis in 2–500 characters")
+        problems.append(_("请写明依据（2–500 个字）"))
     if not 1 <= spec.duration_days <= settings.SHARING_MAX_GRANT_DAYS:
-        problems.append(
-            f"使用期限应为 1–{settings.SHARING_MAX_GRANT_DAYS} 天 / duration_days: 1–{settings.SHARING_MAX_GRANT_DAYS}"
-        )
+        problems.append(_("使用期限应为 1–%(max)s 天") % {"max": settings.SHARING_MAX_GRANT_DAYS})
     if spec.period_start and spec.period_end and spec.period_start > spec.period_end:
-        problems.append("数据起始日晚于截止日 / period starts after it ends")
+        problems.append(_("数据起始日晚于截止日"))
     return problems
 
 
@@ -126,9 +123,9 @@ def submit_request(actor, spec: RequestSpec) -> ShareRequest:
     consumer = require_department(actor, Perm.REQUEST_DATA, spec.consumer_id)
     dataset = get_dataset_for(actor, spec.dataset_id)
     if dataset.sharing_class == SharingClass.NONE:
-        raise DomainError(ErrorCode.CONFLICT, f"该数据资源不予共享，依据：{dataset.legal_basis} / not shared, by law")
+        raise DomainError(ErrorCode.CONFLICT, _("该数据资源不予共享，依据：%(basis)s") % {"basis": dataset.legal_basis})
     if dataset.department_id == consumer.pk:
-        raise DomainError(ErrorCode.INVALID_INPUT, "本部门的数据无需申请 / this is your own department's data")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("本部门的数据无需申请"))
     problems = _check_request(spec, dataset)
     if problems:
         raise DomainError(ErrorCode.INVALID_INPUT, "；".join(problems), details=problems)
@@ -138,7 +135,7 @@ def submit_request(actor, spec: RequestSpec) -> ShareRequest:
         dataset=dataset, consumer=consumer, region=region, status__in=OPEN_STATUSES, fields=fields
     )
     if same.exists():
-        raise DomainError(ErrorCode.DUPLICATE, "已有相同的申请在办理中 / the same request is already in progress")
+        raise DomainError(ErrorCode.DUPLICATE, _("已有相同的申请在办理中"))
     now = timezone.now()
     request = ShareRequest.objects.create(
         dataset=dataset,
@@ -201,7 +198,7 @@ def _require_reviewer(actor, request: ShareRequest) -> None:
 def _require_reasons(approve: bool, reasons: str) -> str:
     reasons = (reasons or "").strip()
     if not approve and len(reasons) < 4:
-        raise DomainError(ErrorCode.INVALID_INPUT, "不予通过须写明理由（至少 4 个字） / a refusal needs its reasons")
+        raise DomainError(ErrorCode.REASONS_REQUIRED, _("不予通过须写明理由（至少 4 个字）"))
     return reasons
 
 
@@ -268,7 +265,7 @@ def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: s
 def _checked_rate(rate_per_minute: int | None) -> int:
     rate = settings.SHARING_RATE_PER_MINUTE if rate_per_minute is None else rate_per_minute
     if not 1 <= rate <= 6000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "每分钟调用上限应为 1–6000 / rate_per_minute must be 1–6000")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("每分钟调用上限应为 1–6000"))
     return rate
 
 
