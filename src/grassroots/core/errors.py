@@ -28,6 +28,11 @@ class ErrorCode(StrEnum):
     GRADE_BELOW_SOURCE = "grade_below_source"  # a live-source field graded below what its source declares
     SUSPENDED = "suspended"  # a data-sharing grant paused until it is reviewed again
     OFFER_INVALID = "offer_invalid"  # following a case needs a fresh offer made to this user (cases.duplicates)
+    # i18n-b
+    INVALID_TRANSITION = "invalid_transition"  # a sharing request's status does not allow this step
+    REASONS_REQUIRED = "reasons_required"  # a refusal, rejection or revocation needs written reasons
+    REGION_OUT_OF_SCOPE = "region_out_of_scope"  # the requested region is unknown or outside the allowed area
+    UNKNOWN_DOMAIN = "unknown_domain"  # a risk signal or rule names a domain that does not exist
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -41,6 +46,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.EXPIRED: 403,
     ErrorCode.SUSPENDED: 403,
     ErrorCode.OFFER_INVALID: 403,
+    # i18n-b
+    ErrorCode.INVALID_TRANSITION: 409,
 }
 
 

@@ -90,7 +90,7 @@ def _decide(actor, proposal: PlanProposal, status: ProposalStatus, note: str) ->
         raise DomainError(ErrorCode.CONFLICT, _("该预案建议已有决定"))
     note = (note or "").strip()
     if status == ProposalStatus.DECLINED and len(note) < MIN_REASON:
-        raise DomainError(ErrorCode.INVALID_INPUT, _("不采纳须写明理由（至少 4 个字）"))
+        raise DomainError(ErrorCode.REASONS_REQUIRED, _("不采纳须写明理由（至少 4 个字）"))
     proposal.status, proposal.decided_by, proposal.decided_at = status, actor, timezone.now()
     proposal.note = note[:500]
     proposal.save(update_fields=["status", "decided_by", "decided_at", "note"])

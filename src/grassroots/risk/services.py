@@ -65,18 +65,18 @@ def rule_for(domain: str, kind: str) -> WarningRule:
 
 def _validated(domain, region, kind, value, severity, evidence, occurred_at) -> tuple[list[str], dt.datetime]:
     if domain not in Domain.values:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的领域 / unknown domain: {domain}")
+        raise DomainError(ErrorCode.UNKNOWN_DOMAIN, _("未知的领域：%(domain)s") % {"domain": domain})
     if not isinstance(region, Region):
-        raise DomainError(ErrorCode.INVALID_INPUT, "区域无效 / region must be a Region")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("区域无效"))
     if not kind or len(kind) > 60:
-        raise DomainError(ErrorCode.INVALID_INPUT, "类型须为 1–60 个字符 / kind: 1–60 characters")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("类型须为 1–60 个字符"))
     if not isinstance(value, int | float) or not math.isfinite(value):
-        raise DomainError(ErrorCode.INVALID_INPUT, "数值须为有限数 / value must be a finite number")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("数值须为有限数"))
     if severity not in POINTS:
-        raise DomainError(ErrorCode.INVALID_INPUT, "严重程度须为 1（蓝）–4（红） / severity must be 1–4")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("严重程度须为 1（蓝）–4（红）"))
     links = list(evidence or ())
     if len(links) > MAX_EVIDENCE:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"证据链接最多 {MAX_EVIDENCE} 条")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("证据链接最多 %(n)s 条") % {"n": MAX_EVIDENCE})
     bad = [link for link in links if not is_safe_link(link)]
     if bad:
         raise DomainError(
@@ -87,9 +87,9 @@ def _validated(domain, region, kind, value, severity, evidence, occurred_at) -> 
     now = timezone.now()
     at = occurred_at or now
     if at.tzinfo is None or at > now + FUTURE_TOLERANCE:
-        raise DomainError(ErrorCode.INVALID_INPUT, "发生时间须带时区且不在将来 / occurred_at must be aware, not future")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("发生时间须带时区且不在将来"))
     if at < EARLIEST:
-        raise DomainError(ErrorCode.INVALID_INPUT, "发生时间不能早于 1970 年 / occurred_at must not precede 1970")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("发生时间不能早于 1970 年"))
     return links, at
 
 
@@ -259,7 +259,7 @@ def acknowledge_warning(actor, warning: Warning, *, note: str = "") -> Warning:
     require_in_scope(actor, Perm.HANDLE_WARNINGS, warning.region_path)
     warning = Warning.objects.select_for_update().get(pk=warning.pk)
     if warning.status != Status.OPEN:
-        raise DomainError(ErrorCode.CONFLICT, "只有待处置的预警可以响应 / only open warnings can be acknowledged")
+        raise DomainError(ErrorCode.CONFLICT, _("只有待处置的预警可以响应"))
     warning.status, warning.acknowledged_at, warning.acknowledged_by = Status.ACKNOWLEDGED, timezone.now(), actor
     warning.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     warning_event(warning, EventKind.ACKNOWLEDGED, actor=actor, note=note)
@@ -272,14 +272,14 @@ def close_warning(actor, warning: Warning, *, disposition: str, note: str) -> Wa
     require_in_scope(actor, Perm.HANDLE_WARNINGS, warning.region_path)
     warning = Warning.objects.select_for_update().get(pk=warning.pk)
     if warning.status == Status.CLOSED:
-        raise DomainError(ErrorCode.CONFLICT, "预警已关闭 / already closed")
+        raise DomainError(ErrorCode.CONFLICT, _("预警已关闭"))
     if plans.open_proposal(warning) is not None:
         raise DomainError(ErrorCode.CONFLICT, _("该预警有待决定的预案建议，请先由街道领导采纳或不采纳"))
     if disposition not in Disposition.values:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请选择处置结果 / choose a disposition")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("请选择处置结果"))
     note = (note or "").strip()
     if len(note) < 4:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请写明处置情况（至少 4 个字） / describe what was done")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("请写明处置情况（至少 4 个字）"))
     warning.status, warning.closed_at, warning.closed_by = Status.CLOSED, timezone.now(), actor
     warning.disposition, warning.disposition_note = disposition, note[:500]
     warning.save(update_fields=["status", "closed_at", "closed_by", "disposition", "disposition_note"])
@@ -298,20 +298,20 @@ RULE_FIELDS = (
 def save_rule(actor, *, domain: str, kind: str = "", **values) -> WarningRule:
     require_perm(actor, Perm.MANAGE_RISK_RULES)
     if domain not in Domain.values:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的领域 / unknown domain: {domain}")
+        raise DomainError(ErrorCode.UNKNOWN_DOMAIN, _("未知的领域：%(domain)s") % {"domain": domain})
     rule = WarningRule.objects.filter(domain=domain, kind=kind).first() or WarningRule(domain=domain, kind=kind)
     for name, value in values.items():
         if name not in RULE_FIELDS:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"未知的规则项 / unknown field: {name}")
+            raise DomainError(ErrorCode.INVALID_INPUT, _("未知的规则项：%(name)s") % {"name": name})
         setattr(rule, name, value)
     thresholds = rule.thresholds
     if not (thresholds[0] > 0 and all(a < b for a, b in zip(thresholds, thresholds[1:], strict=False))):
-        raise DomainError(ErrorCode.INVALID_INPUT, "阈值须为正数且蓝 < 黄 < 橙 < 红 / thresholds must rise")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("阈值须为正数且蓝 < 黄 < 橙 < 红"))
     if not 0 <= rule.hysteresis < 1 or rule.half_life_hours <= 0 or not 1 <= rule.dedupe_minutes <= 10080:
-        raise DomainError(ErrorCode.INVALID_INPUT, "回落余量须在 [0,1)，半衰期为正，合并窗口 1–10080 分钟")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("回落余量须在 [0,1)，半衰期为正，合并窗口 1–10080 分钟"))
     levels = (rule.notify_level, rule.open_case_level, rule.plan_level)
     if any(level not in Level.values for level in levels):
-        raise DomainError(ErrorCode.INVALID_INPUT, "级别须为 0–4 / levels are 0–4")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("级别须为 0–4"))
     roles = rule.notify_roles
     if not isinstance(roles, list | tuple) or any(role not in NOTIFIABLE_ROLES for role in roles):
         raise DomainError(
@@ -322,7 +322,7 @@ def save_rule(actor, *, domain: str, kind: str = "", **values) -> WarningRule:
         from grassroots.cases.models import Category
 
         if not Category.objects.filter(code=rule.case_category, is_active=True).exists():
-            raise DomainError(ErrorCode.INVALID_INPUT, "自动立案须指定有效的事件类别 / choose a case category")
+            raise DomainError(ErrorCode.INVALID_INPUT, _("自动立案须指定有效的事件类别"))
     rule.updated_by = actor
     rule.save()
     record(actor=actor, event=AuditEvent.RISK_RULE_CHANGED, target=rule, extra={"domain": domain, "kind": kind})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Department
@@ -65,7 +66,7 @@ def require_department(actor, perm: Perm, department_id: int) -> Department:
     for department in departments_for(actor, perm):
         if department.pk == department_id:
             return department
-    raise PermissionDenied("您不能代表该部门操作 / you do not act for this department")
+    raise PermissionDenied(gettext("您不能代表该部门操作"))
 
 
 def ungraded_fields(dataset: Dataset) -> list[str]:
@@ -78,8 +79,7 @@ def require_graded(dataset: Dataset) -> None:
     if names:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"数据资源还有字段未分级，请提供部门先完成分级：{'、'.join(names)} / "
-            f"grade every field first; ungraded: {', '.join(names)}",
+            gettext("数据资源还有字段未分级，请提供部门先完成分级：%(fields)s") % {"fields": "、".join(names)},
             details={"ungraded": names},
         )
 
@@ -111,29 +111,29 @@ class DatasetSpec:
 def _check_spec(spec: DatasetSpec) -> None:
     problems = []
     if not _CODE.fullmatch(spec.code or ""):
-        problems.append("编码须为 2–60 位小写字母、数字或连字符 / code: lowercase letters, digits, hyphens")
+        problems.append(gettext("编码须为 2–60 位小写字母、数字或连字符"))
     if not 2 <= len(spec.title.strip()) <= 120:
-        problems.append("名称应为 2–120 个字 / title: 2–120 characters")
+        problems.append(gettext("名称应为 2–120 个字"))
     if not spec.description.strip():
-        problems.append("请填写描述 / description is required")
+        problems.append(gettext("请填写描述"))
     if spec.frequency not in Frequency.values:
-        problems.append("更新频率无效 / unknown frequency")
+        problems.append(gettext("更新频率无效"))
     if spec.sharing_class not in SharingClass.values:
-        problems.append("共享类型无效 / unknown sharing class")
+        problems.append(gettext("共享类型无效"))
     if spec.sharing_class == SharingClass.CONDITIONAL and not spec.conditions.strip():
-        problems.append("有条件共享须写明共享条件 / conditional sharing needs its conditions")
+        problems.append(gettext("有条件共享须写明共享条件"))
     if spec.sharing_class == SharingClass.NONE and not spec.legal_basis.strip():
-        problems.append("不予共享须有法律依据 / 'not shared' needs a legal basis")
-    for label, english, value in (
-        ("共享条件", "conditions", spec.conditions),
-        ("法律依据", "legal basis", spec.legal_basis),
+        problems.append(gettext("不予共享须有法律依据"))
+    for too_long, value in (
+        (gettext_noop("共享条件不能超过 500 个字"), spec.conditions),
+        (gettext_noop("法律依据不能超过 500 个字"), spec.legal_basis),
     ):
         if len(value.strip()) > 500:
-            problems.append(f"{label}不能超过 500 个字 / {english}: at most 500 characters")
+            problems.append(gettext(too_long))
     if problems:
         raise DomainError(ErrorCode.INVALID_INPUT, "；".join(problems), details=problems)
     if Dataset.objects.filter(code=spec.code).exists():
-        raise DomainError(ErrorCode.DUPLICATE, f"编码已存在 / code exists: {spec.code}")
+        raise DomainError(ErrorCode.DUPLICATE, gettext("编码已存在：%(code)s") % {"code": spec.code})
 
 
 def _new_dataset(actor, department: Department, spec: DatasetSpec) -> Dataset:
@@ -156,7 +156,7 @@ def create_dataset_from_source(actor, *, department_id: int, spec: DatasetSpec, 
     department = require_department(actor, Perm.MANAGE_DATASETS, department_id)
     live = SOURCES.get(source)
     if live is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的数据源 / unknown source: {source}")
+        raise DomainError(ErrorCode.INVALID_INPUT, gettext("未知的数据源：%(source)s") % {"source": source})
     _check_spec(spec)
     dataset = _new_dataset(actor, department, spec)
     now = timezone.now()
@@ -180,15 +180,15 @@ def create_dataset_from_source(actor, *, department_id: int, spec: DatasetSpec, 
 
 def _check_names(header: list[str], region_column: str, date_column: str) -> None:
     problems = [
-        f"第 {n} 列的列名超过 {MAX_NAME} 个字：{name[:20]}… / column {n}: name longer than {MAX_NAME}"
+        gettext("第 %(n)s 列的列名超过 %(max)s 个字：%(name)s…") % {"n": n, "max": MAX_NAME, "name": name[:20]}
         for n, name in enumerate(header, 1)
         if len(name) > MAX_NAME
     ]
     problems += [
-        f"{what}超过 {MAX_NAME} 个字 / {english} longer than {MAX_NAME}"
-        for what, english, name in (
-            ("区划列名", "region column", region_column),
-            ("日期列名", "date column", date_column),
+        gettext(too_long) % {"max": MAX_NAME}
+        for too_long, name in (
+            (gettext_noop("区划列名超过 %(max)s 个字"), region_column),
+            (gettext_noop("日期列名超过 %(max)s 个字"), date_column),
         )
         if len(name) > MAX_NAME
     ]
@@ -201,18 +201,20 @@ def parse_upload(
 ) -> tuple[list[str], list[dict]]:
     """Header and rows of an uploaded table, checked whole: any bad row refuses the file, naming the row."""
     if len(content) > MAX_FILE_BYTES:
-        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, f"文件不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        raise DomainError(
+            ErrorCode.PAYLOAD_TOO_LARGE, gettext("文件不能超过 %(mb)s MB") % {"mb": MAX_FILE_BYTES // 1024 // 1024}
+        )
     _check_names([], region_column, date_column)
     required = tuple(c for c in (region_column, date_column) if c)
     header, rows = read_table(filename, content, required=required, max_rows=MAX_FILE_ROWS)
     _check_names(header, "", "")
     if len(set(header)) != len(header):
-        raise DomainError(ErrorCode.INVALID_INPUT, "表头有重复的列名 / duplicate column names")
+        raise DomainError(ErrorCode.INVALID_INPUT, gettext("表头有重复的列名"))
     problems = []
     if region_column:
         known = set(Region.objects.filter(code__in={r[region_column] for r in rows}).values_list("code", flat=True))
         problems += [
-            f"第 {n} 行：未知区划代码 {r[region_column]!r} / row {n}: unknown region code"
+            gettext("第 %(n)s 行：未知区划代码 %(code)s") % {"n": n, "code": repr(r[region_column])}
             for n, r in enumerate(rows, 2)
             if r[region_column] not in known
         ]
@@ -221,7 +223,8 @@ def parse_upload(
             try:
                 dt.date.fromisoformat(row[date_column])
             except ValueError:
-                problems.append(f"第 {n} 行：日期应为 YYYY-MM-DD，而不是 {row[date_column]!r} / row {n}: bad date")
+                bad = {"n": n, "value": repr(row[date_column])}
+                problems.append(gettext("第 %(n)s 行：日期应为 YYYY-MM-DD，而不是 %(value)s") % bad)
     if problems:
         raise DomainError(ErrorCode.INVALID_INPUT, "；".join(problems[:10]), details=problems[:200])
     return header, rows

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from grassroots.accounts.roles import Perm
@@ -23,9 +24,9 @@ def report_data_error(actor, grant: ShareGrant, *, record_ref: str, description:
     require_department(actor, Perm.REQUEST_DATA, grant.consumer_id)
     record_ref, description = (record_ref or "").strip(), (description or "").strip()
     if not 1 <= len(record_ref) <= 120:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请写明有误的记录（编号或区划代码等） / identify the record")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("请写明有误的记录（编号或区划代码等）"))
     if not 5 <= len(description) <= 1000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "问题描述应为 5–1000 个字 / describe the error")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("问题描述应为 5–1000 个字"))
     now = timezone.now()
     report = DataErrorReport.objects.create(
         grant=grant,
@@ -49,10 +50,10 @@ def answer_data_error(actor, report: DataErrorReport, *, answer: str, corrected:
     require_department(actor, Perm.MANAGE_DATASETS, report.grant.dataset.department_id)
     report = DataErrorReport.objects.select_for_update().get(pk=report.pk)
     if report.answered_at:
-        raise DomainError(ErrorCode.CONFLICT, "已经答复过 / already answered")
+        raise DomainError(ErrorCode.CONFLICT, _("已经答复过"))
     answer = (answer or "").strip()
     if not 2 <= len(answer) <= 1000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "答复应为 2–1000 个字 / the answer needs 2–1000 characters")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("答复应为 2–1000 个字"))
     report.answer, report.corrected = answer, corrected
     report.answered_by, report.answered_at = actor, timezone.now()
     report.save(update_fields=["answer", "corrected", "answered_by", "answered_at"])

@@ -33,8 +33,8 @@ from grassroots.sharing.models import (
     StepKind,
 )
 from grassroots.sharing.sources import SOURCES
+from grassroots.sharing.transitions import transition
 from grassroots.sharing.workflow import (
-    add_step,
     department_members,
     notice,
     request_link,
@@ -86,20 +86,20 @@ def field_choices(dataset: Dataset) -> list[FieldChoice]:
 def _check(grades: dict[str, Grade], fields: dict[str, DatasetField], floors: dict[str, Grade]) -> None:
     for name, (sensitivity, pii_kind) in grades.items():
         if name not in fields:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"没有字段 / no such field: {name}")
+            raise DomainError(ErrorCode.INVALID_INPUT, gettext("没有字段：%(name)s") % {"name": name})
         if sensitivity not in Sensitivity.values or pii_kind not in PII_KINDS:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"字段 {name} 的级别或类型无效 / {name}: unknown level or kind")
+            message = gettext("字段 %(name)s 的级别或类型无效") % {"name": name}
+            raise DomainError(ErrorCode.INVALID_INPUT, message)
         if pii_kind and sensitivity != Sensitivity.CORE:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, f"个人信息字段 {name} 须定为核心数据 / {name}: personal, so core"
-            )
+            message = gettext("个人信息字段 %(name)s 须定为核心数据") % {"name": name}
+            raise DomainError(ErrorCode.INVALID_INPUT, message)
     lowered = {n: floors[n] for n, grade in grades.items() if n in floors and below_source(grade, floors[n])}
     if lowered:
         names = "、".join(lowered)
         raise DomainError(
             ErrorCode.GRADE_BELOW_SOURCE,
-            f"以下字段来自实时数据源，分级由数据源确定，只能调高、不能调低或取消个人信息类型：{names} / "
-            f"these fields come from a live source: their grade may be raised, not lowered: {', '.join(lowered)}",
+            gettext("以下字段来自实时数据源，分级由数据源确定，只能调高、不能调低或取消个人信息类型：%(fields)s")
+            % {"fields": names},
             details={"fields": {n: {"sensitivity": floor[0], "pii_kind": floor[1]} for n, floor in lowered.items()}},
         )
 
@@ -128,17 +128,11 @@ def _suspend(actor, grant: ShareGrant, reason: str, changed: list[str], now) -> 
     request = ShareRequest.objects.select_for_update().get(pk=grant.request_id)
     grant.suspended_at, grant.suspend_reason = grant.suspended_at or now, reason[:300]
     grant.save(update_fields=["suspended_at", "suspend_reason"])
+    changes = {}
     if request.status != RequestStatus.SUSPENDED:  # a second change keeps the first change's deadline
-        request.status, request.escalated_at = RequestStatus.SUSPENDED, None
-        request.step_due_at = working_deadline(now, settings.SHARING_COMPLIANCE_DAYS)
-        request.save(update_fields=["status", "step_due_at", "escalated_at"])
-    add_step(request, StepKind.SUSPENDED, actor, reasons=reason)
-    record(
-        actor=actor,
-        event=AuditEvent.GRANT_SUSPENDED,
-        target=grant,
-        extra={"request": str(request.pk), "fields": changed, "reason": reason[:300]},
-    )
+        changes = {"escalated_at": None, "step_due_at": working_deadline(now, settings.SHARING_COMPLIANCE_DAYS)}
+    extra = {"request": str(request.pk), "fields": changed, "reason": reason[:300]}
+    transition(request, "suspend", actor, reasons=reason, changes=changes, target=grant, extra=extra)
     approvers = {
         s.actor for s in request.steps.filter(kind__in=[StepKind.COMPLIANCE, StepKind.PROVIDER], approved=True)
     }

@@ -14,6 +14,7 @@ import secrets
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from grassroots.accounts.roles import Perm
@@ -27,6 +28,7 @@ from grassroots.sharing import reading
 from grassroots.sharing.catalogue import require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import DataErrorReport, GrantUse, RequestStatus, Resource, ShareGrant, ShareRequest
 from grassroots.sharing.sources import SOURCES
+from grassroots.sharing.transitions import transition
 from grassroots.sharing.workflow import department_members, notice
 
 KEY_PREFIX = "gs_"
@@ -91,7 +93,7 @@ def issue_key(actor, grant: ShareGrant) -> str:
     """A new key for the consumer; any earlier key stops working at once. Not while a field is ungraded."""
     require_department(actor, Perm.REQUEST_DATA, grant.consumer_id)
     if grant_state(grant) in ("revoked", "expired"):
-        raise DomainError(ErrorCode.CONFLICT, "授权已撤销或已到期 / the grant is revoked or expired")
+        raise DomainError(ErrorCode.CONFLICT, _("授权已撤销或已到期"))
     require_graded(grant.dataset)
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     grant.key_hash, grant.key_prefix, grant.key_issued_at = hash_key(key), key[:10], timezone.now()
@@ -109,17 +111,19 @@ def revoke_grant(actor, grant: ShareGrant, *, reason: str) -> ShareGrant:
         raise PermissionDenied()
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise DomainError(ErrorCode.INVALID_INPUT, "撤销须写明理由（至少 4 个字） / revocation needs a reason")
+        raise DomainError(ErrorCode.REASONS_REQUIRED, _("撤销须写明理由（至少 4 个字）"))
     grant = ShareGrant.objects.select_for_update().get(pk=grant.pk)  # two revokes at once: one wins, one is told
     if grant.revoked_at:
-        raise DomainError(ErrorCode.CONFLICT, "授权已撤销 / already revoked")
+        raise DomainError(ErrorCode.CONFLICT, _("授权已撤销"))
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = timezone.now(), actor, reason[:300]
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    # A grant revoked while suspended needs no review any more: its request leaves the reviewers' queue.
-    ShareRequest.objects.filter(pk=grant.request_id, status=RequestStatus.SUSPENDED).update(
-        status=RequestStatus.GRANTED, step_due_at=None, escalated_at=None
-    )
-    record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra={"reason": reason[:300]})
+    request = ShareRequest.objects.select_for_update().get(pk=grant.request_id)
+    extra = {"reason": reason[:300]}
+    if request.status == RequestStatus.SUSPENDED:  # no review is needed any more: it leaves the reviewers' queue
+        changes = {"step_due_at": None, "escalated_at": None}
+        transition(request, "close_review", actor, changes=changes, target=grant, extra=extra)
+    else:  # the request's status does not change: the grant is what ends
+        record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra=extra)
     message = notice(
         gettext_noop("数据共享授权已被撤销：%(title)s（%(reason)s）"), title=grant.dataset.title, reason=reason[:60]
     )
@@ -147,23 +151,19 @@ def _log(grant: ShareGrant, outcome: str, *, resource=None, rows: int = 0, detai
 
 def _refusal(grant: ShareGrant, resource, now: dt.datetime, offset: int, limit: int) -> tuple | None:
     refusal = {
-        "revoked": (ErrorCode.PERMISSION_DENIED, "授权已撤销 / the grant was revoked"),
-        "expired": (ErrorCode.EXPIRED, "授权已到期 / the grant has expired"),
-        "suspended": (
-            ErrorCode.SUSPENDED,
-            "字段分级已变更，授权暂停，待重新合规审查 / the grant is suspended until it is reviewed again "
-            "after a change of the dataset's grades",
-        ),
+        "revoked": (ErrorCode.PERMISSION_DENIED, _("授权已撤销")),
+        "expired": (ErrorCode.EXPIRED, _("授权已到期")),
+        "suspended": (ErrorCode.SUSPENDED, _("字段分级已变更，授权暂停，待重新合规审查")),
     }.get(grant_state(grant, now))
     if refusal:
         return refusal
     window = GrantUse.objects.filter(grant=grant, at__gt=now - dt.timedelta(seconds=60), outcome="ok").count()
     if window >= grant.rate_per_minute:
-        return ErrorCode.RATE_LIMITED, f"超过每分钟 {grant.rate_per_minute} 次的调用上限 / rate limit exceeded"
+        return ErrorCode.RATE_LIMITED, _("超过每分钟 %(rate)s 次的调用上限") % {"rate": grant.rate_per_minute}
     if resource is None:
-        return ErrorCode.NOT_FOUND, "该授权下没有这个资源 / no such resource in this grant"
+        return ErrorCode.NOT_FOUND, _("该授权下没有这个资源")
     if not (0 <= offset <= 10_000_000 and 1 <= limit <= MAX_PAGE):
-        return ErrorCode.INVALID_INPUT, f"offset ≥ 0, 1 ≤ limit ≤ {MAX_PAGE}"
+        return ErrorCode.INVALID_INPUT, _("offset ≥ 0，1 ≤ limit ≤ %(max)s") % {"max": MAX_PAGE}
     return reading.refusal(grant, resource)
 
 

@@ -9,6 +9,8 @@ source's query.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from grassroots.accounts.roles import MASKING, Role
 from grassroots.core import masking
 from grassroots.core.errors import ErrorCode
@@ -57,17 +59,10 @@ def refusal(grant: ShareGrant, resource: Resource) -> tuple[ErrorCode, str] | No
     """Why this grant cannot read this resource now, if it cannot."""
     names = ungraded(grant)
     if names:
-        return (
-            ErrorCode.CONFLICT,
-            f"字段尚未分级，暂不能提供：{'、'.join(names)} / fields not yet graded: {', '.join(names)}",
-        )
+        return ErrorCode.CONFLICT, _("字段尚未分级，暂不能提供：%(fields)s") % {"fields": "、".join(names)}
     regionless = resource.kind == Resource.FILE and not resource.region_column
     if regionless and grant.region_path != grant.dataset.department.region.path:
-        return (
-            ErrorCode.CONFLICT,
-            "该文件没有区划代码列，不能只提供授权区域的数据 / "
-            "the file has no region column, so it cannot be limited to the granted region",
-        )
+        return ErrorCode.CONFLICT, _("该文件没有区划代码列，不能只提供授权区域的数据")
     return None
 
 

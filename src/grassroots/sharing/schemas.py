@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 
@@ -75,7 +76,7 @@ class GradesOut(Schema):
 class KeyOut(Schema):
     grant_id: str
     key: str
-    note: str = "密钥只显示这一次，请妥善保存 / shown once: store it safely"
+    note: str = Field(default_factory=lambda: gettext("密钥只显示这一次，请妥善保存"))  # in the caller's language
 
 
 class RevokeIn(Schema):

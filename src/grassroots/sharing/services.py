@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from grassroots.accounts.roles import Perm
@@ -33,7 +34,7 @@ def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
     try:
         first = dt.date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, "月份格式应为 YYYY-MM / month must be YYYY-MM") from None
+        raise DomainError(ErrorCode.INVALID_INPUT, _("月份格式应为 YYYY-MM")) from None
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return (
         timezone.make_aware(dt.datetime.combine(first, dt.time())),
@@ -49,7 +50,7 @@ def _street_index(streets: list[Region]):
 def _publish(actor, *, kind: str, month: str, threshold: int, streets, columns, counts) -> OpenRelease:
     table = [[counts.get((i, j), 0) for j in range(len(columns))] for i in range(len(streets))]
     if not table or not table[0] or not any(map(any, table)):
-        raise DomainError(ErrorCode.INVALID_INPUT, "没有可发布的数据 / nothing to publish")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("没有可发布的数据"))
     result = suppress(table, threshold=threshold)
     release = OpenRelease.objects.create(
         title=RELEASE_TITLES[kind] % {"month": month},  # the Chinese msgid; pages translate it
@@ -77,7 +78,7 @@ def _publish(actor, *, kind: str, month: str, threshold: int, streets, columns, 
 def _check(actor, threshold: int) -> None:
     require_perm(actor, Perm.PUBLISH_OPEN_DATA)
     if not 2 <= threshold <= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应在 2–100 之间 / the threshold must be 2–100")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("最小公开数应在 2–100 之间"))
 
 
 @transaction.atomic
@@ -205,7 +206,7 @@ def download(release: OpenRelease, fmt: str) -> tuple[bytes, str, str]:
         out = io.BytesIO()
         book.save(out)
         return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx"
-    raise DomainError(ErrorCode.INVALID_INPUT, "格式只能是 csv、json 或 xlsx / format: csv, json or xlsx")
+    raise DomainError(ErrorCode.INVALID_INPUT, _("格式只能是 csv、json 或 xlsx"))
 
 
 FEEDBACK_WINDOW = 3600  # seconds
@@ -222,7 +223,7 @@ def _take_feedback_slot(client: str) -> None:
         cache.set(key, 1, FEEDBACK_WINDOW)
         count = 1
     if count > limit:
-        raise DomainError(ErrorCode.RATE_LIMITED, "提交过于频繁，请稍后再试 / too many messages, try again later")
+        raise DomainError(ErrorCode.RATE_LIMITED, _("提交过于频繁，请稍后再试"))
 
 
 @transaction.atomic
@@ -230,7 +231,7 @@ def leave_feedback(release: OpenRelease, message: str, *, client: str) -> Releas
     """Anyone may leave feedback; `client` (the caller's IP or session) bounds how often."""
     message = (message or "").strip()
     if not 2 <= len(message) <= 1000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "意见应为 2–1000 个字 / feedback needs 2–1000 characters")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("意见应为 2–1000 个字"))
     _take_feedback_slot(client)
     feedback = ReleaseFeedback.objects.create(release=release, message=message)
     # Every write is audited; the public has no account, so the entry has no actor and keeps no address.

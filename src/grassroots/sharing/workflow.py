@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import Membership
 from grassroots.accounts.roles import PERMISSIONS, Perm, Role
@@ -30,7 +31,6 @@ from grassroots.core.workcalendar import calendar
 from grassroots.sharing.catalogue import get_dataset_for, require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import (
     RequestStatus,
-    RequestStep,
     Resource,
     Sensitivity,
     ShareGrant,
@@ -39,19 +39,12 @@ from grassroots.sharing.models import (
     StepKind,
 )
 from grassroots.sharing.models.exchange import OPEN_STATUSES
+from grassroots.sharing.transitions import add_step, check, transition
 
 
 def working_deadline(start: dt.datetime, days: int) -> dt.datetime:
     cal = calendar()
     return cal.add_working_time(start, cal.day_length * days)
-
-
-def add_step(request: ShareRequest, kind: str, actor, *, approved=None, reasons: str = "", due_at=None) -> RequestStep:
-    now = timezone.now()
-    late = bool(due_at and now > due_at)
-    return RequestStep.objects.create(
-        request=request, kind=kind, actor=actor, at=now, approved=approved, reasons=reasons, due_at=due_at, late=late
-    )
 
 
 def request_link(request: ShareRequest) -> str:
@@ -91,19 +84,17 @@ class RequestSpec:
 def _checked_region(spec: RequestSpec, dataset, consumer) -> Region:
     region = Region.objects.filter(pk=spec.region_id).first()
     if region is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "区域不存在 / unknown region")
+        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("区域不存在"))
     # Both sides bound the scope: a provider shares only its own territory, a consumer asks only for its own.
     if not region.path.startswith(dataset.department.region.path):
-        raise DomainError(ErrorCode.INVALID_INPUT, "区域超出提供部门的管辖范围 / region outside the provider's area")
+        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("区域超出提供部门的管辖范围"))
     if not region.path.startswith(consumer.region.path):
-        raise DomainError(ErrorCode.INVALID_INPUT, "区域超出申请部门的管辖范围 / region outside your department's area")
+        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("区域超出申请部门的管辖范围"))
     resources = list(dataset.resources.all())
     regionless = all(r.kind == Resource.FILE and not r.region_column for r in resources)
     if resources and regionless and region.path != dataset.department.region.path:
         raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            "该数据资源的文件没有区划代码列，只能按提供部门的整个辖区申请 / "
-            "the dataset's file has no region column: request the provider's whole area",
+            ErrorCode.REGION_OUT_OF_SCOPE, _("该数据资源的文件没有区划代码列，只能按提供部门的整个辖区申请")
         )
     return region
 
@@ -112,20 +103,18 @@ def _check_request(spec: RequestSpec, dataset) -> list[str]:
     problems = []
     known = {f.name for f in dataset.fields.all()}
     if not spec.fields:
-        problems.append("请至少选择一个字段 / choose at least one field")
+        problems.append(_("请至少选择一个字段"))
     unknown = [f for f in spec.fields if f not in known]
     if unknown:
-        problems.append(f"数据资源没有这些字段 / unknown fields: {'、'.join(unknown)}")
+        problems.append(_("数据资源没有这些字段：%(fields)s") % {"fields": "、".join(unknown)})
     if not 5 <= len(spec.purpose.strip()) <= 500:
-        problems.append("请写明用途（5–500 个字） / state the purpose in 5–500 characters")
+        problems.append(_("请写明用途（5–500 个字）"))
     if not 2 <= len(spec.legal_basis.strip()) <= 500:
-        problems.append("请写明依据（2–500 个字） / state the legal basis in 2–500 characters")
+        problems.append(_("请写明依据（2–500 个字）"))
     if not 1 <= spec.duration_days <= settings.SHARING_MAX_GRANT_DAYS:
-        problems.append(
-            f"使用期限应为 1–{settings.SHARING_MAX_GRANT_DAYS} 天 / duration_days: 1–{settings.SHARING_MAX_GRANT_DAYS}"
-        )
+        problems.append(_("使用期限应为 1–%(max)s 天") % {"max": settings.SHARING_MAX_GRANT_DAYS})
     if spec.period_start and spec.period_end and spec.period_start > spec.period_end:
-        problems.append("数据起始日晚于截止日 / period starts after it ends")
+        problems.append(_("数据起始日晚于截止日"))
     return problems
 
 
@@ -134,9 +123,9 @@ def submit_request(actor, spec: RequestSpec) -> ShareRequest:
     consumer = require_department(actor, Perm.REQUEST_DATA, spec.consumer_id)
     dataset = get_dataset_for(actor, spec.dataset_id)
     if dataset.sharing_class == SharingClass.NONE:
-        raise DomainError(ErrorCode.CONFLICT, f"该数据资源不予共享，依据：{dataset.legal_basis} / not shared, by law")
+        raise DomainError(ErrorCode.CONFLICT, _("该数据资源不予共享，依据：%(basis)s") % {"basis": dataset.legal_basis})
     if dataset.department_id == consumer.pk:
-        raise DomainError(ErrorCode.INVALID_INPUT, "本部门的数据无需申请 / this is your own department's data")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("本部门的数据无需申请"))
     problems = _check_request(spec, dataset)
     if problems:
         raise DomainError(ErrorCode.INVALID_INPUT, "；".join(problems), details=problems)
@@ -146,7 +135,7 @@ def submit_request(actor, spec: RequestSpec) -> ShareRequest:
         dataset=dataset, consumer=consumer, region=region, status__in=OPEN_STATUSES, fields=fields
     )
     if same.exists():
-        raise DomainError(ErrorCode.DUPLICATE, "已有相同的申请在办理中 / the same request is already in progress")
+        raise DomainError(ErrorCode.DUPLICATE, _("已有相同的申请在办理中"))
     now = timezone.now()
     request = ShareRequest.objects.create(
         dataset=dataset,
@@ -209,15 +198,8 @@ def _require_reviewer(actor, request: ShareRequest) -> None:
 def _require_reasons(approve: bool, reasons: str) -> str:
     reasons = (reasons or "").strip()
     if not approve and len(reasons) < 4:
-        raise DomainError(ErrorCode.INVALID_INPUT, "不予通过须写明理由（至少 4 个字） / a refusal needs its reasons")
+        raise DomainError(ErrorCode.REASONS_REQUIRED, _("不予通过须写明理由（至少 4 个字）"))
     return reasons
-
-
-def _require_status(request: ShareRequest, status: RequestStatus) -> None:
-    if request.status != status:
-        raise DomainError(
-            ErrorCode.CONFLICT, f"申请当前为「{request.get_status_display()}」，不能执行此操作 / not at this step"
-        )
 
 
 def _review_again(actor, request: ShareRequest, *, approve: bool, reasons: str) -> ShareRequest:
@@ -226,21 +208,19 @@ def _review_again(actor, request: ShareRequest, *, approve: bool, reasons: str) 
     grant = ShareGrant.objects.select_for_update(of=("self",)).select_related("dataset").get(request=request)
     if approve:
         require_graded(request.dataset)
-    add_step(request, StepKind.COMPLIANCE, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
+    changes: dict = {"step_due_at": None, "escalated_at": None}
     if approve:
         grant.suspended_at, grant.suspend_reason = None, ""
-        request.status = RequestStatus.GRANTED
         message = gettext_noop("数据共享授权经重新合规审查已恢复：%(title)s（按变更后的字段分级提供）")
     else:
         grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor, reasons[:300]
-        request.status, request.decided_at = RequestStatus.REJECTED, now
+        changes["decided_at"] = now
         message = gettext_noop("数据共享授权未通过重新合规审查，已撤销：%(title)s（%(reasons)s）")
     grant.save(update_fields=["suspended_at", "suspend_reason", "revoked_at", "revoked_by", "revoke_reason"])
-    request.step_due_at = request.escalated_at = None
-    request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
     extra = {"approved": approve, "review": "regrade", "grant": str(grant.pk)}
-    record(actor=actor, event=AuditEvent.SHARE_COMPLIANCE_DECIDED, target=request, extra=extra)
+    verb = "resume" if approve else "revoke_on_review"
+    transition(request, verb, actor, approved=approve, reasons=reasons, changes=changes, extra=extra)
     if not approve:
         record(actor=actor, event=AuditEvent.GRANT_REVOKED, target=grant, extra={"reason": reasons[:300]})
     who = (
@@ -258,14 +238,15 @@ def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: s
     _require_reviewer(actor, request)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
     if request.status == RequestStatus.SUSPENDED:
+        check(request, "resume" if approve else "revoke_on_review", actor)
         return _review_again(actor, request, approve=approve, reasons=_require_reasons(approve, reasons))
-    _require_status(request, RequestStatus.COMPLIANCE)
+    verb = "approve_compliance" if approve else "reject_compliance"
+    check(request, verb, actor)
     reasons = _require_reasons(approve, reasons)
-    add_step(request, StepKind.COMPLIANCE, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
+    changes: dict = {"step_due_at": None, "escalated_at": None}
     if approve:
-        request.status = RequestStatus.PROVIDER
-        request.step_due_at = working_deadline(now, settings.SHARING_PROVIDER_DAYS)
+        changes["step_due_at"] = working_deadline(now, settings.SHARING_PROVIDER_DAYS)
         providers = department_members(request.dataset.department_id, Perm.MANAGE_DATASETS)
         message = notice(
             gettext_noop("数据共享申请待审批：%(title)s（%(consumer)s）"),
@@ -274,19 +255,17 @@ def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: s
         )
         notify_users(providers, message, request_link(request))
     else:
-        request.status, request.step_due_at, request.decided_at = RequestStatus.REJECTED, None, now
+        changes["decided_at"] = now
         message = notice(gettext_noop("数据共享申请未通过合规审查：%(reasons)s"), reasons=reasons)
         notify_users({request.requested_by}, message, request_link(request))
-    request.escalated_at = None
-    request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
-    record(actor=actor, event=AuditEvent.SHARE_COMPLIANCE_DECIDED, target=request, extra={"approved": approve})
-    return request
+    extra = {"approved": approve}
+    return transition(request, verb, actor, approved=approve, reasons=reasons, changes=changes, extra=extra)
 
 
 def _checked_rate(rate_per_minute: int | None) -> int:
     rate = settings.SHARING_RATE_PER_MINUTE if rate_per_minute is None else rate_per_minute
     if not 1 <= rate <= 6000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "每分钟调用上限应为 1–6000 / rate_per_minute must be 1–6000")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("每分钟调用上限应为 1–6000"))
     return rate
 
 
@@ -298,16 +277,15 @@ def decide_provider(
     masking is taken from the grades at each use, so an ungraded personal field would leave in plain text."""
     require_department(actor, Perm.MANAGE_DATASETS, request.dataset.department_id)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
-    _require_status(request, RequestStatus.PROVIDER)
+    verb = "approve_provider" if approve else "refuse_provider"
+    check(request, verb, actor)
     reasons = _require_reasons(approve, reasons)
     if approve:
         rate = _checked_rate(rate_per_minute)
         require_graded(request.dataset)
-    add_step(request, StepKind.PROVIDER, actor, approved=approve, reasons=reasons, due_at=request.step_due_at)
     now = timezone.now()
-    request.status = RequestStatus.GRANTED if approve else RequestStatus.REFUSED
-    request.step_due_at, request.decided_at, request.escalated_at = None, now, None
-    request.save(update_fields=["status", "step_due_at", "decided_at", "escalated_at"])
+    changes = {"step_due_at": None, "decided_at": now, "escalated_at": None}
+    transition(request, verb, actor, approved=approve, reasons=reasons, changes=changes, extra={"approved": approve})
     if approve:
         ShareGrant.objects.create(
             request=request,
@@ -331,7 +309,6 @@ def decide_provider(
         message,
         request_link(request),
     )
-    record(actor=actor, event=AuditEvent.SHARE_PROVIDER_DECIDED, target=request, extra={"approved": approve})
     return request
 
 
@@ -339,13 +316,7 @@ def decide_provider(
 def withdraw_request(actor, request: ShareRequest) -> ShareRequest:
     require_department(actor, Perm.REQUEST_DATA, request.consumer_id)
     request = ShareRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status not in OPEN_STATUSES:
-        raise DomainError(ErrorCode.CONFLICT, "只能撤回办理中的申请 / only open requests can be withdrawn")
-    add_step(request, StepKind.WITHDRAWN, actor)
-    request.status, request.step_due_at, request.decided_at = RequestStatus.WITHDRAWN, None, timezone.now()
-    request.save(update_fields=["status", "step_due_at", "decided_at"])
-    record(actor=actor, event=AuditEvent.SHARE_WITHDRAWN, target=request)
-    return request
+    return transition(request, "withdraw", actor, changes={"step_due_at": None, "decided_at": timezone.now()})
 
 
 def requests_for(actor) -> QuerySet:

@@ -75,7 +75,7 @@ def test_declining_needs_a_reason_and_is_recorded(cast, flood_rule):
     proposal = warning.proposals.get()
     with pytest.raises(DomainError) as error:
         plans.decline_plan(cast.leader_s1, proposal, note=" 不用 ")
-    assert error.value.code == ErrorCode.INVALID_INPUT
+    assert error.value.code == ErrorCode.REASONS_REQUIRED and error.value.status == 400
     plans.decline_plan(cast.leader_s1, proposal, note="积水已排除，无需启动")
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by, proposal.note) == ("declined", cast.leader_s1, "积水已排除，无需启动")

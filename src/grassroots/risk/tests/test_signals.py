@@ -69,7 +69,8 @@ def test_it_refuses_bad_signals_and_stores_nothing(cast):
     for change in bad:
         with pytest.raises(DomainError) as error:
             services.raise_signal(**{**base, **change})
-        assert error.value.code == ErrorCode.INVALID_INPUT, change
+        expected = ErrorCode.UNKNOWN_DOMAIN if "domain" in change else ErrorCode.INVALID_INPUT
+        assert error.value.code == expected, change
     assert not Warning.objects.exists() and not RiskScore.objects.exists()
 
 

@@ -55,7 +55,7 @@ def test_a_refusal_needs_reasons_and_changes_nothing_without_them(share_cast):
     request = workflow.submit_request(c.zz_officer, spec_for(c))
     with pytest.raises(DomainError) as error:
         workflow.decide_compliance(c.data_officer, request, approve=False, reasons="")
-    assert error.value.code == ErrorCode.INVALID_INPUT
+    assert error.value.code == ErrorCode.REASONS_REQUIRED and error.value.status == 400
     request.refresh_from_db()
     assert request.status == RequestStatus.COMPLIANCE and request.steps.count() == 1
     workflow.decide_compliance(c.data_officer, request, approve=False, reasons="用途与所需字段不相称")
@@ -73,7 +73,7 @@ def test_it_refuses_bad_requests(share_cast):
         (spec_for(c, purpose="走访" * 251), ErrorCode.INVALID_INPUT),  # longer than the column: not a 500
         (spec_for(c, legal_basis="条" * 501), ErrorCode.INVALID_INPUT),
         (spec_for(c, duration_days=0), ErrorCode.INVALID_INPUT),
-        (spec_for(c, region_id=c.S2.pk), ErrorCode.INVALID_INPUT),  # outside the consumer's street
+        (spec_for(c, region_id=c.S2.pk), ErrorCode.REGION_OUT_OF_SCOPE),  # outside the consumer's street
         (spec_for(c, period_start=dt.date(2026, 5, 1), period_end=dt.date(2026, 4, 1)), ErrorCode.INVALID_INPUT),
     ]
     for spec, code in cases:
