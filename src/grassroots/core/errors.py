@@ -28,6 +28,26 @@ class ErrorCode(StrEnum):
     GRADE_BELOW_SOURCE = "grade_below_source"  # a live-source field graded below what its source declares
     SUSPENDED = "suspended"  # a data-sharing grant paused until it is reviewed again
     OFFER_INVALID = "offer_invalid"  # following a case needs a fresh offer made to this user (cases.duplicates)
+    # i18n-a: cases and areas, specific where a caller must tell errors apart (docs/api.md "Error codes")
+    INVALID_STATUS_TRANSITION = "invalid_status_transition"  # the action is not allowed in the case's status
+    CASE_CLOSED = "case_closed"  # following or merging into a case that is already closed
+    RATING_WINDOW_CLOSED = "rating_window_closed"  # a case is rated only while it awaits confirmation
+    NEEDS_ARBITRATION = "needs_arbitration"  # returned too often: only an arbiter may choose the owner
+    NO_ARBITRATION_NEEDED = "no_arbitration_needed"
+    NO_JURISDICTION = "no_jurisdiction"  # the chosen owner does not cover the case's (or rule's) region
+    DEADLINE_IN_PAST = "deadline_in_past"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_DEPARTMENT = "unknown_department"
+    UNKNOWN_REGION = "unknown_region"
+    UNKNOWN_LEVEL = "unknown_level"
+    LEVEL_MISMATCH = "level_mismatch"  # a region's level must be its parent's + 1
+    UNKNOWN_DOOR_NUMBER = "unknown_door_number"
+    UNKNOWN_CRS = "unknown_crs"
+    LOCATION_REQUIRED = "location_required"  # a report needs a point or a door number
+    ANONYMITY_NOT_ALLOWED = "anonymity_not_allowed"
+    REPORTER_REQUIRED = "reporter_required"  # assisted and hotline reports need the reporter's name and phone
+    INVALID_PHOTO = "invalid_photo"  # not a JPEG, PNG or WebP image, empty, or not valid base64
+    TOO_MANY_PHOTOS = "too_many_photos"
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -41,6 +61,12 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.EXPIRED: 403,
     ErrorCode.SUSPENDED: 403,
     ErrorCode.OFFER_INVALID: 403,
+    # i18n-a
+    ErrorCode.INVALID_STATUS_TRANSITION: 409,
+    ErrorCode.CASE_CLOSED: 409,
+    ErrorCode.RATING_WINDOW_CLOSED: 409,
+    ErrorCode.NEEDS_ARBITRATION: 409,
+    ErrorCode.NO_ARBITRATION_NEEDED: 409,
 }
 
 

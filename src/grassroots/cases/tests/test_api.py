@@ -35,9 +35,9 @@ def test_idempotency_key_makes_retries_safe(case_cast, api_client):
     [
         ({"lng": 200}, 422, "invalid_input"),
         ({"lng": 117.5, "lat": 39.0}, 400, "out_of_range"),
-        ({"category": "nope"}, 400, "invalid_input"),
-        ({"photos": ["not base64!"]}, 400, "invalid_input"),
-        ({"photos": [base64.b64encode(b"GIF89a....").decode()]}, 400, "invalid_input"),
+        ({"category": "nope"}, 400, "unknown_category"),
+        ({"photos": ["not base64!"]}, 400, "invalid_photo"),
+        ({"photos": [base64.b64encode(b"GIF89a....").decode()]}, 400, "invalid_photo"),
     ],
 )
 def test_bad_reports_get_a_clear_4xx(case_cast, api_client, change, status, code):
@@ -131,4 +131,4 @@ def test_wrong_transitions_are_409(case_cast, api_client):
     response = api_client.as_user(case_cast.staff_s1).post(
         f"/api/v1/cases/{created['id']}/resolve", {"note": "处理完毕了"}
     )
-    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert response.status_code == 409 and response.json()["code"] == "invalid_status_transition"
