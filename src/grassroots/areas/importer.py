@@ -87,7 +87,7 @@ def load_collection(raw: bytes | str | dict) -> list:
     ):
         raise DomainError(ErrorCode.INVALID_INPUT, _("需要 GeoJSON FeatureCollection"))
     if len(data["features"]) > MAX_FEATURES:
-        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, f"一次最多导入 {MAX_FEATURES} 个要素")
+        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, _("一次最多导入 %(n)s 个要素") % {"n": MAX_FEATURES})
     return data["features"]
 
 

@@ -59,7 +59,7 @@ def import_regions(actor, raw: bytes | str | dict) -> dict:
         for row in rows:
             anchor = Region.objects.filter(code=row.code).first() or Region.objects.filter(code=row.parent_code).first()
             if anchor is None or not _covers(actor, anchor):
-                raise DomainError(ErrorCode.PERMISSION_DENIED, f"{row.code}: 不在您的管辖范围内")
+                raise DomainError(ErrorCode.PERMISSION_DENIED, _("%(code)s：不在您的管辖范围内") % {"code": row.code})
     from django.contrib.auth import get_user_model
 
     usernames = {row.grid_worker for row in rows if row.grid_worker}
