@@ -41,9 +41,11 @@ def auth_error(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    # e.g. "Cannot parse request body" for malformed JSON: keep ninja's status, use our error shape.
+    # Keep ninja's status, use our error shape.
     code = {404: ErrorCode.NOT_FOUND, 403: ErrorCode.PERMISSION_DENIED}.get(exc.status_code, ErrorCode.INVALID_INPUT)
-    return api.create_response(request, {"code": str(code), "message": str(exc)}, status=exc.status_code)
+    # ninja raises these two in English: "Cannot parse request body" and "CSRF check Failed".
+    message = {400: _("请求体无法解析"), 403: _("CSRF 校验失败")}.get(exc.status_code, str(exc))
+    return api.create_response(request, {"code": str(code), "message": message}, status=exc.status_code)
 
 
 @api.exception_handler(MultiPartParserError)
