@@ -46,6 +46,14 @@ def test_bad_reports_get_a_clear_4xx(case_cast, api_client, change, status, code
     assert Case.objects.count() == 0
 
 
+def test_an_unknown_category_is_named_in_chinese_by_default_with_a_stable_code(case_cast, api_client):
+    client = api_client.as_user(case_cast.resident)
+    default = client.post("/api/v1/cases/", {**BODY, "category": "nope"})
+    english = client.post("/api/v1/cases/", {**BODY, "category": "nope"}, headers={"Accept-Language": "en"})
+    assert default.json() == {"code": "unknown_category", "message": "未知事件类别：nope"}
+    assert english.json()["code"] == "unknown_category"  # the code never follows the language
+
+
 def test_reporter_identity_is_masked_for_non_handlers(case_cast, api_client):
     created = (
         api_client.as_user(case_cast.grid_g1)
