@@ -2,8 +2,7 @@
 
 from django.conf import settings
 
-from grassroots.conftest import PASSWORD
-
+BACKEND = "django.contrib.auth.backends.ModelBackend"
 TOO_DEEP = b"[" * 200_000  # a JSON body nested beyond the parser's depth: a 400 with a translated message
 
 
@@ -18,7 +17,7 @@ def test_the_same_bad_request_is_chinese_by_default_and_english_on_request(cast,
 
 
 def test_a_logged_in_users_language_choice_applies_to_the_api_and_outlives_the_session(client, cast):
-    client.post("/accounts/login/", {"username": "grid_g1", "password": PASSWORD})
+    client.force_login(cast.grid_g1, backend=BACKEND)
     assert client.get("/api/v1/regions/999999999").json()["message"] == "记录不存在或不在您的管辖范围内"
     chosen = client.post("/i18n/setlang/", {"language": "en", "next": "/cases/"})
     cookie = chosen.cookies[settings.LANGUAGE_COOKIE_NAME]
