@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
@@ -28,27 +29,29 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):
-    body = {"code": str(ErrorCode.INVALID_INPUT), "message": "请求数据无效 / invalid request", "details": exc.errors}
+    body = {"code": str(ErrorCode.INVALID_INPUT), "message": _("请求数据无效"), "details": exc.errors}
     return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError):
-    body = {"code": "unauthenticated", "message": "需要登录或有效的 API 令牌 / authentication required"}
+    body = {"code": str(ErrorCode.UNAUTHENTICATED), "message": _("需要登录或有效的 API 令牌")}
     return api.create_response(request, body, status=401)
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    # e.g. "Cannot parse request body" for malformed JSON: keep ninja's status, use our error shape.
+    # Keep ninja's status, use our error shape.
     code = {404: ErrorCode.NOT_FOUND, 403: ErrorCode.PERMISSION_DENIED}.get(exc.status_code, ErrorCode.INVALID_INPUT)
-    return api.create_response(request, {"code": str(code), "message": str(exc)}, status=exc.status_code)
+    # ninja raises these two in English: "Cannot parse request body" and "CSRF check Failed".
+    message = {400: _("请求体无法解析"), 403: _("CSRF 校验失败")}.get(exc.status_code, str(exc))
+    return api.create_response(request, {"code": str(code), "message": message}, status=exc.status_code)
 
 
 @api.exception_handler(MultiPartParserError)
 def bad_multipart(request: HttpRequest, exc: MultiPartParserError):
     return domain_error(
-        request, DomainError(ErrorCode.INVALID_INPUT, f"表单数据格式错误 / malformed multipart body: {exc}")
+        request, DomainError(ErrorCode.INVALID_INPUT, _("表单数据格式错误：%(reason)s") % {"reason": exc})
     )
 
 

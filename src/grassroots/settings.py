@@ -213,6 +213,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# set_language stores the choice in this cookie; LocaleMiddleware reads it on every request, pages and the
+# JSON API alike (error messages follow it; the error `code` never does). It outlives the session, so a
+# staff member logged out after 30 idle minutes keeps the language; Accept-Language applies without it.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEVELOPMENT
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

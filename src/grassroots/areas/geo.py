@@ -19,6 +19,8 @@ from typing import overload
 
 import numpy as np
 
+from grassroots.core.i18n import gettext
+
 A = 6378245.0  # Krasovsky 1940 semi-major axis, as used by the obfuscation
 EE = 0.00669342162296594323  # its first eccentricity squared
 CHINA_BOX = (72.004, 137.8347, 0.8293, 55.8271)  # (min lng, max lng, min lat, max lat)
@@ -115,8 +117,7 @@ def validate_lnglat(lng: float | Arr, lat: float | Arr) -> None:
         i = int(np.flatnonzero(bad)[0])
         bad_x, bad_y = x.ravel()[i], y.ravel()[i]
         at = f" #{i + 1}" if bad.ndim else ""
-        raise ValueError(
-            f"坐标{at}无效或超出范围：经度 {bad_x}，纬度 {bad_y}（经度须在 −180..180，纬度须在 −90..90）/ "
-            f"coordinate{at} out of range or not finite: lng {bad_x}, lat {bad_y} "
-            "(lng must be within −180..180, lat within −90..90)"
+        message = gettext(
+            "坐标%(at)s无效或超出范围：经度 %(lng)s，纬度 %(lat)s（经度须在 −180..180，纬度须在 −90..90）"
         )
+        raise ValueError(message % {"at": at, "lng": bad_x, "lat": bad_y})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import shapely
+from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -17,13 +18,13 @@ class GeometryProblem(ValueError):
 def _check_positions(coords) -> None:
     if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
         if len(coords) < 2:
-            raise GeometryProblem("坐标点至少需要经度和纬度 / a position needs lng and lat")
+            raise GeometryProblem(_("坐标点至少需要经度和纬度"))
         lng, lat = coords[0], coords[1]
         if not (math.isfinite(lng) and math.isfinite(lat)) or not (-180 <= lng <= 180 and -90 <= lat <= 90):
-            raise GeometryProblem(f"坐标超出范围 / coordinate out of range: [{lng}, {lat}]")
+            raise GeometryProblem(_("坐标超出范围：[%(lng)s, %(lat)s]") % {"lng": lng, "lat": lat})
         return
     if not isinstance(coords, (list, tuple)):
-        raise GeometryProblem("坐标格式错误 / malformed coordinates")
+        raise GeometryProblem(_("坐标格式错误"))
     for item in coords:
         _check_positions(item)
 
@@ -31,12 +32,12 @@ def _check_positions(coords) -> None:
 def clean_geometry(geometry: dict) -> tuple[dict, bool]:
     """Return (valid polygonal GeoJSON, repaired?) or raise GeometryProblem with the reason."""
     if not isinstance(geometry, dict) or geometry.get("type") not in POLYGONAL:
-        raise GeometryProblem("几何类型必须是 Polygon 或 MultiPolygon / geometry must be a Polygon or MultiPolygon")
+        raise GeometryProblem(_("几何类型必须是 Polygon 或 MultiPolygon"))
     _check_positions(geometry.get("coordinates"))
     try:
         geom = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError) as exc:
-        raise GeometryProblem(f"几何无法解析 / unreadable geometry: {exc}") from None
+        raise GeometryProblem(_("几何无法解析：%(reason)s") % {"reason": exc}) from None
     repaired = False
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
@@ -45,7 +46,7 @@ def clean_geometry(geometry: dict) -> tuple[dict, bool]:
             geom = shapely.union_all([g for g in geom.geoms if g.geom_type in POLYGONAL])
         repaired = True
     if geom.is_empty or geom.geom_type not in POLYGONAL or geom.area == 0:
-        raise GeometryProblem("几何为空或面积为零 / geometry is empty or has no area")
+        raise GeometryProblem(_("几何为空或面积为零"))
     return mapping(geom), repaired
 
 

@@ -77,7 +77,7 @@ def load_collection(raw: bytes | str | dict) -> list:
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的 JSON / not valid JSON: {exc}") from None
+            raise DomainError(ErrorCode.INVALID_INPUT, _("不是有效的 JSON：%(reason)s") % {"reason": exc}) from None
         except RecursionError:  # e.g. [[[[…]]]] nested beyond the parser's depth
             raise DomainError(ErrorCode.INVALID_INPUT, _("JSON 嵌套过深")) from None
     if (
@@ -85,16 +85,16 @@ def load_collection(raw: bytes | str | dict) -> list:
         or data.get("type") != "FeatureCollection"
         or not isinstance(data.get("features"), list)
     ):
-        raise DomainError(ErrorCode.INVALID_INPUT, "需要 GeoJSON FeatureCollection / expected a FeatureCollection")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("需要 GeoJSON FeatureCollection"))
     if len(data["features"]) > MAX_FEATURES:
-        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, f"一次最多导入 {MAX_FEATURES} 个要素")
+        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, _("一次最多导入 %(n)s 个要素") % {"n": MAX_FEATURES})
     return data["features"]
 
 
 def _int_prop(props: dict, key: str) -> int:
     value = props.get(key) or 0
     if isinstance(value, bool) or not isinstance(value, (int, float, str)) or int(float(value)) < 0:
-        raise ValueError(f"{key} 必须是非负整数 / must be a non-negative integer")
+        raise ValueError(_("%(key)s 必须是非负整数") % {"key": key})
     return int(float(value))
 
 
@@ -103,7 +103,7 @@ def parse_features(features: list) -> ImportPlan:
     seen: dict[str, int] = {}
     for index, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            plan.fail(index, ErrorCode.INVALID_INPUT, "不是 GeoJSON Feature / not a Feature")
+            plan.fail(index, ErrorCode.INVALID_INPUT, _("不是 GeoJSON Feature"))
             continue
         props = feature.get("properties") or {}
         code = str(props.get("code") or "").strip()
@@ -111,14 +111,16 @@ def parse_features(features: list) -> ImportPlan:
         raw_level = props.get("level")
         level = LEVEL_NAMES.get(str(raw_level).lower(), raw_level)
         if not code or not name:
-            plan.fail(index, ErrorCode.INVALID_INPUT, "缺少 code 或 name / code and name are required")
+            plan.fail(index, ErrorCode.INVALID_INPUT, _("缺少 code 或 name"))
             continue
         if code in seen:
-            plan.fail(index, ErrorCode.DUPLICATE, f"代码 {code} 与第 {seen[code]} 个要素重复 / duplicate code")
+            plan.fail(
+                index, ErrorCode.DUPLICATE, _("代码 %(code)s 与第 %(n)s 个要素重复") % {"code": code, "n": seen[code]}
+            )
             continue
         seen[code] = index
         if level not in Level.values:
-            plan.fail(index, ErrorCode.INVALID_INPUT, f"未知层级 / unknown level: {raw_level!r}")
+            plan.fail(index, ErrorCode.UNKNOWN_LEVEL, _("未知层级：%(level)r") % {"level": raw_level})
             plan.failed_codes.add(code)
             continue
         try:
@@ -169,7 +171,8 @@ def check_tree(plan: ImportPlan) -> list[FeatureRow]:
         if state.get(row.code) == "done":
             return True
         if state.get(row.code) == "visiting":
-            plan.fail(row.index, ErrorCode.CYCLE, "上级关系成环 / parent cycle: " + " → ".join(trail + [row.code]))
+            cycle = " → ".join(trail + [row.code])
+            plan.fail(row.index, ErrorCode.CYCLE, _("上级关系成环：%(cycle)s") % {"cycle": cycle})
             return False
         state[row.code] = "visiting"
         ok = True
@@ -178,28 +181,26 @@ def check_tree(plan: ImportPlan) -> list[FeatureRow]:
                 plan.fail(
                     row.index,
                     ErrorCode.UNKNOWN_PARENT,
-                    f"{row.code}: 只有区县可以没有上级 / only a district has no parent",
+                    _("%(code)s：只有区县可以没有上级") % {"code": row.code},
                 )
                 ok = False
         elif row.parent_code in by_code:
             parent = by_code[row.parent_code]
             ok = visit(parent, trail + [row.code])
             if ok and parent.level != row.level - 1:
-                plan.fail(
-                    row.index, ErrorCode.INVALID_INPUT, f"{row.code}: 层级必须比上级低一级 / level must be parent's + 1"
-                )
+                plan.fail(row.index, ErrorCode.LEVEL_MISMATCH, _level_mismatch(row.code))
                 ok = False
         elif row.parent_code in plan.failed_codes:
             ok = False  # the parent's own error is already reported
         elif row.parent_code in existing:
             if existing[row.parent_code].level != row.level - 1:
-                plan.fail(
-                    row.index, ErrorCode.INVALID_INPUT, f"{row.code}: 层级必须比上级低一级 / level must be parent's + 1"
-                )
+                plan.fail(row.index, ErrorCode.LEVEL_MISMATCH, _level_mismatch(row.code))
                 ok = False
         else:
             plan.fail(
-                row.index, ErrorCode.UNKNOWN_PARENT, f"{row.code}: 上级 {row.parent_code} 不存在 / unknown parent"
+                row.index,
+                ErrorCode.UNKNOWN_PARENT,
+                _("%(code)s：上级 %(parent)s 不存在") % {"code": row.code, "parent": row.parent_code},
             )
             ok = False
         state[row.code] = "done"
@@ -212,6 +213,10 @@ def check_tree(plan: ImportPlan) -> list[FeatureRow]:
     return ordered
 
 
+def _level_mismatch(code: str) -> str:
+    return _("%(code)s：层级必须比上级低一级") % {"code": code}
+
+
 def plan_import(raw: bytes | str | dict) -> list[FeatureRow]:
     plan = parse_features(load_collection(raw))
     ordered = check_tree(plan)
@@ -219,7 +224,7 @@ def plan_import(raw: bytes | str | dict) -> list[FeatureRow]:
         plan.errors.sort(key=lambda e: e["feature"])
         raise DomainError(
             ErrorCode.IMPORT_FAILED,
-            f"导入失败：{len(plan.errors)} 个要素有错误，未写入任何数据 / import failed, nothing was written",
+            _("导入失败：%(n)s 个要素有错误，未写入任何数据") % {"n": len(plan.errors)},
             details=plan.errors,
         )
     return ordered

@@ -9,6 +9,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_in_scope, require_perm, scoped
@@ -58,7 +59,7 @@ def import_regions(actor, raw: bytes | str | dict) -> dict:
         for row in rows:
             anchor = Region.objects.filter(code=row.code).first() or Region.objects.filter(code=row.parent_code).first()
             if anchor is None or not _covers(actor, anchor):
-                raise DomainError(ErrorCode.PERMISSION_DENIED, f"{row.code}: 不在您的管辖范围内")
+                raise DomainError(ErrorCode.PERMISSION_DENIED, _("%(code)s：不在您的管辖范围内") % {"code": row.code})
     from django.contrib.auth import get_user_model
 
     usernames = {row.grid_worker for row in rows if row.grid_worker}
@@ -162,17 +163,17 @@ def locate_points(lngs, lats, *, crs: str = "wgs84") -> list[Located]:
     lng = np.asarray(lngs, dtype=float)
     lat = np.asarray(lats, dtype=float)
     if lng.shape != lat.shape or lng.ndim != 1:
-        raise DomainError(ErrorCode.INVALID_INPUT, "经纬度数组长度不一致 / lng and lat must be equal-length arrays")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("经纬度数组长度不一致"))
     if lng.size > MAX_LOCATE_POINTS:
-        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, f"一次最多 {MAX_LOCATE_POINTS} 个点")
+        raise DomainError(ErrorCode.PAYLOAD_TOO_LARGE, _("一次最多 %(n)s 个点") % {"n": MAX_LOCATE_POINTS})
     if crs not in ("wgs84", "gcj02"):
-        raise DomainError(ErrorCode.INVALID_INPUT, "crs 只能是 wgs84 或 gcj02")
+        raise DomainError(ErrorCode.UNKNOWN_CRS, _("crs 只能是 wgs84 或 gcj02"))
     bad = ~(np.isfinite(lng) & np.isfinite(lat) & (np.abs(lng) <= 180) & (np.abs(lat) <= 90))
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DomainError(
             ErrorCode.OUT_OF_RANGE,
-            f"第 {first + 1} 个点坐标超出范围 / coordinate out of range",
+            _("第 %(n)s 个点坐标超出范围") % {"n": first + 1},
             details={"index": first},
         )
     if crs == "gcj02":

@@ -12,6 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import PERMISSIONS, Perm, Role
 from grassroots.accounts.scope import grants, grants_with
@@ -75,7 +76,7 @@ def can_handle(actor, case: Case) -> bool:
 
 def require_handler(actor, case: Case) -> None:
     if not can_handle(actor, case):
-        raise PermissionDenied("您不是该事件的承办人 / you do not own this case")
+        raise PermissionDenied(_("您不是该事件的承办人"))
 
 
 def can(actor, perm: Perm, case: Case) -> bool:

@@ -2,6 +2,7 @@ import base64
 import binascii
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -47,7 +48,7 @@ def decode_photos(items: list[str]) -> list[Photo]:
         try:
             photos.append(Photo(f"photo{n}", base64.b64decode(item.split(",", 1)[-1], validate=True)))
         except (binascii.Error, ValueError):
-            raise DomainError(ErrorCode.INVALID_INPUT, f"第 {n} 张照片不是有效的 base64") from None
+            raise DomainError(ErrorCode.INVALID_PHOTO, _("第 %(n)s 张照片不是有效的 base64") % {"n": n}) from None
     return photos
 
 
@@ -112,7 +113,7 @@ def find_duplicates(request: HttpRequest, category: str, lng: float, lat: float,
     """Likely duplicates of a report about to be filed: only what recognises the problem, and an offer to follow."""
     cat = Category.objects.filter(code=category).first()
     if cat is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知事件类别：{category}")
+        raise DomainError(ErrorCode.UNKNOWN_CATEGORY, _("未知事件类别：%(code)s") % {"code": category})
     return duplicates.offers(request.auth, cat, lng, lat, text)
 
 
@@ -184,7 +185,7 @@ def _owner(request, payload: OwnerIn) -> dict:
         else None
     )
     if payload.department_id and department is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "未知部门 / unknown department")
+        raise DomainError(ErrorCode.UNKNOWN_DEPARTMENT, _("未知部门"))
     region = get_region_for(request.auth, payload.region_id) if payload.region_id else None
     return {"department": department, "region": region}
 

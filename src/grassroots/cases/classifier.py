@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
+from django.utils.translation import gettext as _
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
@@ -117,9 +118,9 @@ def load(path: Path) -> TextClassifier:
     try:
         payload = pickle.loads(Path(path).read_bytes())  # noqa: S301
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means the file is unusable
-        raise ValueError(f"分类模型文件无法读取 / unreadable classifier model {path}: {exc}") from None
+        raise ValueError(_("分类模型文件无法读取 %(path)s：%(reason)s") % {"path": path, "reason": exc}) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ValueError(f"分类模型版本不符，请运行 grassroots cases train / model {path} has another format")
+        raise ValueError(_("分类模型 %(path)s 版本不符，请运行 grassroots cases train") % {"path": path})
     return TextClassifier(payload["pipeline"])
 
 

@@ -184,12 +184,12 @@ def offered_case(actor, offer: str) -> Case:
 def merge_case(actor, duplicate: Case, primary: Case, *, note: str = "") -> Case:
     """Merge a duplicate into its primary: its followers follow the primary and are told the outcome."""
     if duplicate.pk == primary.pk:
-        raise DomainError(ErrorCode.INVALID_INPUT, "不能与自身合并")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("不能与自身合并"))
     duplicate, primary = locked(duplicate), locked(primary)
     require(actor, Perm.ARBITRATE_CASES, duplicate)
     require(actor, Perm.ARBITRATE_CASES, primary)
     if primary.status not in OPEN_STATUSES and primary.status != "resolved":
-        raise DomainError(ErrorCode.CONFLICT, "主事件已办结，不能合并 / the primary case is closed")
+        raise DomainError(ErrorCode.CASE_CLOSED, _("主事件已办结，不能合并"))
     for follower in Follower.objects.filter(case=duplicate):
         Follower.objects.get_or_create(case=primary, user=follower.user, defaults={"reason": "me_too"})
     duplicate.primary, duplicate.outcome, duplicate.closed_at = primary, Outcome.DUPLICATE, now()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 from grassroots.cases.models import Case, CaseEvent, Evidence
 from grassroots.core import uploads
@@ -45,24 +46,25 @@ def sniff(content: bytes) -> tuple[str, str]:
             return kind
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return "image/webp", "webp"
-    raise DomainError(ErrorCode.INVALID_INPUT, "只能上传 JPEG、PNG 或 WebP 图片 / only JPEG, PNG or WebP images")
+    raise DomainError(ErrorCode.INVALID_PHOTO, _("只能上传 JPEG、PNG 或 WebP 图片"))
 
 
 def check_photos(photos: Sequence[Photo | UploadedPhoto]) -> list[tuple[Photo, str, str]]:
     """Validate all photos before anything is written; return them with their type and extension.
     Uploads are counted before any is read, and each is read at most to the size limit."""
     if len(photos) > MAX_PHOTOS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"最多上传 {MAX_PHOTOS} 张照片")
+        raise DomainError(ErrorCode.TOO_MANY_PHOTOS, _("最多上传 %(n)s 张照片") % {"n": MAX_PHOTOS})
     checked = []
     for item in photos:
         photo = item.read() if isinstance(item, UploadedPhoto) else item
         if len(photo.content) > settings.CASE_MAX_PHOTO_BYTES:
             raise DomainError(
                 ErrorCode.PAYLOAD_TOO_LARGE,
-                f"照片 {photo.name} 超过 {settings.CASE_MAX_PHOTO_BYTES // (1024 * 1024)} MB / photo too large",
+                _("照片 %(name)s 超过 %(mb)s MB")
+                % {"name": photo.name, "mb": settings.CASE_MAX_PHOTO_BYTES // (1024 * 1024)},
             )
         if not photo.content:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"照片 {photo.name} 是空文件")
+            raise DomainError(ErrorCode.INVALID_PHOTO, _("照片 %(name)s 是空文件") % {"name": photo.name})
         checked.append((photo, *sniff(photo.content)))
     return checked
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import Department
 from grassroots.accounts.roles import Perm
@@ -25,7 +26,7 @@ UNFIXED_REASONS = ("不具备条件", "已列入计划", "法律法规不支持"
 def _need(text: str, what: str, minimum: int = 2) -> str:
     text = (text or "").strip()
     if len(text) < minimum:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"请填写{what} / {what} is required")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("请填写%(field)s") % {"field": what})
     return text
 
 
@@ -50,7 +51,7 @@ def return_case(actor, case: Case, *, reason: str, likely_owner: str) -> Case:
     """
     case = locked(case)
     require_handler(actor, case)
-    reason, likely_owner = _need(reason, "退回理由"), _need(likely_owner, "建议承办单位")
+    reason, likely_owner = _need(reason, _("退回理由")), _need(likely_owner, _("建议承办单位"))
     case.return_count += 1
     case.needs_arbitration = case.return_count >= settings.CASE_MAX_RETURNS
     street = Region.objects.get(pk=case.region.ancestor_ids()[Level.STREET - 1])
@@ -70,10 +71,10 @@ def return_case(actor, case: Case, *, reason: str, likely_owner: str) -> Case:
 def _resolve_owner(case: Case, *, department: Department | None, region: Region | None) -> tuple[Region, int | None]:
     if department is not None:
         if not case.region_path.startswith(department.region.path):
-            raise DomainError(ErrorCode.INVALID_INPUT, "该部门不管辖事件所在区域 / department has no jurisdiction here")
+            raise DomainError(ErrorCode.NO_JURISDICTION, _("该部门不管辖事件所在区域"))
         return department.region, department.pk
     if region is None or not case.region_path.startswith(region.path):
-        raise DomainError(ErrorCode.INVALID_INPUT, "请选择事件所在区域或其上级 / choose the case's region or above")
+        raise DomainError(ErrorCode.NO_JURISDICTION, _("请选择事件所在区域或其上级"))
     return region, None
 
 
@@ -85,7 +86,7 @@ def reroute_case(
     case = locked(case)
     require(actor, Perm.ARBITRATE_CASES, case)
     if case.needs_arbitration:
-        raise DomainError(ErrorCode.CONFLICT, "该事件已多次退回，须由裁定人决定承办单位 / needs an arbiter")
+        raise DomainError(ErrorCode.NEEDS_ARBITRATION, _("该事件已多次退回，须由裁定人决定承办单位"))
     owner, dept = _resolve_owner(case, department=department, region=region)
     _set_owner(case, owner, dept)
     transition(
@@ -108,8 +109,8 @@ def arbitrate_case(
     require(actor, Perm.ARBITRATE_CASES, case)
     require(actor, Perm.SUPERVISE_CASES, case)  # leaders, not the desk that already routed it
     if not case.needs_arbitration:
-        raise DomainError(ErrorCode.CONFLICT, "该事件无需裁定 / no arbitration needed")
-    decision = _need(decision, "裁定意见")
+        raise DomainError(ErrorCode.NO_ARBITRATION_NEEDED, _("该事件无需裁定"))
+    decision = _need(decision, _("裁定意见"))
     owner, dept = _resolve_owner(case, department=department, region=region)
     _set_owner(case, owner, dept)
     case.needs_arbitration = False
@@ -129,9 +130,9 @@ def add_progress(actor, case: Case, *, note: str, percent: int | None = None, ph
     """A progress note, e.g. 施工进度 60%. Starts handling if it had not started; followers are told."""
     case = locked(case)
     require_handler(actor, case)
-    note = _need(note, "进展说明")
+    note = _need(note, _("进展说明"))
     if percent is not None and not 0 <= percent <= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "进度应在 0–100 之间")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("进度应在 0–100 之间"))
     checked = evidence.check_photos(list(photos))
     if case.status == "accepted":
         transition(case, "start", actor)
@@ -146,7 +147,7 @@ def resolve_case(actor, case: Case, *, note: str, photos: list[Photo] = ()) -> C
     """Handled: rectification text (and photos). It counts as resolved only once the reporter confirms."""
     case = locked(case)
     require_handler(actor, case)
-    note = _need(note, "处置情况", minimum=5)
+    note = _need(note, _("处置情况"), minimum=5)
     checked = evidence.check_photos(list(photos))
     case.resolved_at = now()
     event = transition(case, "resolve", actor, note=note)
@@ -160,12 +161,14 @@ def close_unfixed(actor, case: Case, *, reason: str, note: str, planned_date: dt
     case = locked(case)
     require_handler(actor, case)
     if reason not in UNFIXED_REASONS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"办结理由须为：{'、'.join(UNFIXED_REASONS)}")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, _("办结理由须为：%(reasons)s") % {"reasons": "、".join(UNFIXED_REASONS)}
+        )
     if reason == "已列入计划" and planned_date is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "已列入计划的须填写计划解决日期 / planned date required")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("已列入计划的须填写计划解决日期"))
     case.outcome, case.outcome_note, case.planned_date = (
         Outcome.UNFIXED,
-        f"{reason}：{_need(note, '说明')}",
+        f"{reason}：{_need(note, _('说明'))}",
         planned_date,
     )
     case.closed_at = now()
@@ -184,8 +187,8 @@ def refer_case(actor, case: Case, *, body: str, note: str) -> Case:
     """Not this platform's responsibility: referred to another named body (e.g. 市供电公司)."""
     case = locked(case)
     require_handler(actor, case)
-    case.outcome, case.referred_to = Outcome.REFERRED, _need(body, "转交单位")
-    case.outcome_note, case.closed_at = _need(note, "说明"), now()
+    case.outcome, case.referred_to = Outcome.REFERRED, _need(body, _("转交单位"))
+    case.outcome_note, case.closed_at = _need(note, _("说明")), now()
     transition(case, "refer", actor, note=case.outcome_note, data={"referred_to": case.referred_to})
     return case
 
@@ -221,13 +224,13 @@ def supervise_case(actor, case: Case, *, deadline: dt.datetime, note: str) -> Ca
     case = locked(case)
     require(actor, Perm.SUPERVISE_CASES, case)
     if deadline <= now():
-        raise DomainError(ErrorCode.INVALID_INPUT, "督办期限须晚于现在 / deadline must be in the future")
+        raise DomainError(ErrorCode.DEADLINE_IN_PAST, _("督办期限须晚于现在"))
     case.supervised, case.supervise_deadline = True, deadline
     transition(
         case,
         "supervise",
         actor,
-        note=_need(note, "督办意见"),
+        note=_need(note, _("督办意见")),
         data={"deadline": deadline.isoformat()},
         notify_message=f"已被督办，请于 {deadline:%m-%d %H:%M} 前办结",
         extra_recipients=owners_of(case),
@@ -243,10 +246,10 @@ def reclassify_case(actor, case: Case, *, category_code: str) -> Case:
 
     case = locked(case)
     if not (can_handle(actor, case) or can(actor, Perm.ARBITRATE_CASES, case)):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "您无权修改该事件类别")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("您无权修改该事件类别"))
     category = Category.objects.filter(code=category_code, is_active=True).first()
     if category is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知事件类别 / unknown category: {category_code}")
+        raise DomainError(ErrorCode.UNKNOWN_CATEGORY, _("未知事件类别：%(code)s") % {"code": category_code})
     before = case.category.code
     case.category, case.category_by_staff = category, True
     TrainingExample.objects.create(

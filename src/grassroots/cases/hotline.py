@@ -60,7 +60,9 @@ def _report(row: dict[str, str]) -> Report:
         try:
             return float(value) if value else None
         except ValueError:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"{key}不是数字：{value}") from None
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, _("%(column)s不是数字：%(value)s") % {"column": key, "value": value}
+            ) from None
 
     description = row.get("诉求内容", "")
     return Report(
@@ -96,7 +98,7 @@ def import_hotline(actor, filename: str, content: bytes) -> dict:
     if errors:
         raise DomainError(
             ErrorCode.IMPORT_FAILED,
-            f"导入失败：{len(errors)} 行有错误，未写入任何数据 / import failed, nothing was written",
+            _("导入失败：%(n)s 行有错误，未写入任何数据") % {"n": len(errors)},
             details=errors,
         )
     record(

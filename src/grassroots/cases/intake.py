@@ -55,13 +55,13 @@ def locate(report: Report) -> tuple[Region, House | None]:
     if report.door_number.strip():
         house = House.objects.select_related("region").filter(door_number=report.door_number.strip()).first()
         if house is None:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"门牌号“{report.door_number}”未登记 / unknown door number")
+            raise DomainError(ErrorCode.UNKNOWN_DOOR_NUMBER, _("门牌号“%(door)s”未登记") % {"door": report.door_number})
         return house.region, house
     if report.lng is None or report.lat is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请在地图上选点或填写门牌号 / give a location or a door number")
+        raise DomainError(ErrorCode.LOCATION_REQUIRED, _("请在地图上选点或填写门牌号"))
     grid = areas.locate_point(report.lng, report.lat, crs=report.crs)
     if grid is None:
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "该位置不在本辖区内 / the location is outside the district")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, _("该位置不在本辖区内"))
     return grid, None
 
 
@@ -69,7 +69,7 @@ def _category(report: Report) -> tuple[Category, float | None, bool]:
     if report.category:
         category = Category.objects.filter(code=report.category, is_active=True).first()
         if category is None:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"未知事件类别 / unknown category: {report.category}")
+            raise DomainError(ErrorCode.UNKNOWN_CATEGORY, _("未知事件类别：%(code)s") % {"code": report.category})
         return category, None, True
     code, confidence = classify.predict(f"{report.title}。{report.description}")
     return Category.objects.get(code=code), confidence, False
@@ -78,9 +78,9 @@ def _category(report: Report) -> tuple[Category, float | None, bool]:
 def _check_text(report: Report) -> None:
     report.title, report.description = report.title.strip(), report.description.strip()
     if not 2 <= len(report.title) <= 80:
-        raise DomainError(ErrorCode.INVALID_INPUT, "标题应为 2–80 个字 / title must be 2–80 characters")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("标题应为 2–80 个字"))
     if not 5 <= len(report.description) <= 2000:
-        raise DomainError(ErrorCode.INVALID_INPUT, "描述应为 5–2000 个字 / description must be 5–2000 characters")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("描述应为 5–2000 个字"))
 
 
 def _public(category: Category, channel: Channel, report: Report) -> bool:
@@ -116,14 +116,16 @@ def open_case(actor, report: Report, *, channel: Channel) -> Case:
     _check_text(report)
     grid, house = locate(report)
     if channel in STAFF_CHANNELS and not covers(actor, Perm.REPORT_CASES, grid.path):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "只能在本人负责的区域内上报或代办 / outside your area")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("只能在本人负责的区域内上报或代办"))
     photos = evidence.check_photos(report.photos)  # read only once every permission check has passed
     category, confidence, by_staff = _category(report)
     if report.anonymous and not (category.allow_anonymous and _top(category).allow_anonymous):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"“{category.name}”类事件需实名反映 / this category needs your name")
+        raise DomainError(
+            ErrorCode.ANONYMITY_NOT_ALLOWED, _("“%(category)s”类事件需实名反映") % {"category": category.name}
+        )
     assisted = channel in (Channel.ASSISTED, Channel.HOTLINE)
     if assisted and not (report.reporter_name.strip() and report.reporter_phone.strip()):
-        raise DomainError(ErrorCode.INVALID_INPUT, "代办和热线事件须填写反映人姓名和电话 / name and phone required")
+        raise DomainError(ErrorCode.REPORTER_REQUIRED, _("代办和热线事件须填写反映人姓名和电话"))
     phone = normalise_phone(report.reporter_phone) if report.reporter_phone.strip() else ""
     path = routing.route(category, grid)
     moment = now()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
@@ -22,9 +23,9 @@ def follow_case(actor, case: Case) -> Follower:
     """我也遇到: subscribe to an existing case instead of opening a duplicate. Residents reach it only through
     `follow_offered`; a follower then sees the case's public progress (cases.presenters)."""
     if not getattr(actor, "pk", None):
-        raise PermissionDenied("请先登录 / log in first")
+        raise PermissionDenied(_("请先登录"))
     if case.status in (Status.CLOSED, Status.MERGED):
-        raise DomainError(ErrorCode.CONFLICT, "该事件已办结 / the case is closed")
+        raise DomainError(ErrorCode.CASE_CLOSED, _("该事件已办结"))
     follower, created = Follower.objects.get_or_create(case=case, user=actor, defaults={"reason": "me_too"})
     if created:
         CaseEvent.objects.create(case=case, at=now(), actor=actor, kind="me_too", to_status=case.status)
@@ -36,7 +37,7 @@ def follow_case(actor, case: Case) -> Follower:
 def follow_offered(actor, offer: str) -> Follower:
     """我也遇到 from an offer: a resident may follow only a case the duplicate search just offered them."""
     if not getattr(actor, "pk", None):
-        raise PermissionDenied("请先登录 / log in first")
+        raise PermissionDenied(_("请先登录"))
     return follow_case(actor, duplicates.offered_case(actor, offer))
 
 
@@ -45,11 +46,11 @@ def rate_case(actor, case: Case, *, satisfied: bool, score: int, comment: str = 
     """The reporter or any follower rates the fix. Not satisfied reopens the case with a fresh SLA period."""
     case = locked(case)
     if not Follower.objects.filter(case=case, user=actor).exists():
-        raise PermissionDenied("只有反映人或关注人可以评价 / only the reporter or followers can rate")
+        raise PermissionDenied(_("只有反映人或关注人可以评价"))
     if not 1 <= score <= 5:
-        raise DomainError(ErrorCode.INVALID_INPUT, "评分应为 1–5 分")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("评分应为 1–5 分"))
     if case.status != Status.RESOLVED:
-        raise DomainError(ErrorCode.CONFLICT, "事件尚未处置完毕，暂不能评价 / not awaiting confirmation")
+        raise DomainError(ErrorCode.RATING_WINDOW_CLOSED, _("事件尚未处置完毕，暂不能评价"))
     Rating.objects.create(case=case, user=actor, satisfied=satisfied, score=score, comment=comment.strip()[:300])
     if satisfied:
         case.outcome, case.closed_at = Outcome.RESOLVED, now()

@@ -7,6 +7,7 @@ district-wide rule only by those holding it over the whole district.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import Department
 from grassroots.accounts.roles import Perm
@@ -40,7 +41,7 @@ def _require_scope(actor, within: Region | None) -> None:
         root = Region.objects.filter(level=Level.DISTRICT).first()
         path = root.path if root else "/"
     if not covers(actor, Perm.MANAGE_ROUTING, path):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "只能编辑本人管辖范围内的责任清单")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("只能编辑本人管辖范围内的责任清单"))
 
 
 def _validate(
@@ -52,15 +53,18 @@ def _validate(
     warn_hours: int,
 ) -> None:
     if level not in Level.values:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知承办层级：{level}")
+        raise DomainError(ErrorCode.UNKNOWN_LEVEL, _("未知承办层级：%(level)s") % {"level": level})
     if not 1 <= sla_hours <= 2000 or not 0 <= warn_hours < sla_hours:
-        raise DomainError(ErrorCode.INVALID_INPUT, "办理时限须为 1–2000 工作小时，预警须小于时限")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("办理时限须为 1–2000 工作小时，预警须小于时限"))
     if (
         department is not None
         and within is not None
         and not (within.path.startswith(department.region.path) or department.region.path.startswith(within.path))
     ):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"部门“{department.name}”不管辖“{within.name}”")
+        raise DomainError(
+            ErrorCode.NO_JURISDICTION,
+            _("部门“%(department)s”不管辖“%(region)s”") % {"department": department.name, "region": within.name},
+        )
 
 
 @transaction.atomic
@@ -117,24 +121,32 @@ def import_rules(actor, filename: str, content: bytes) -> int:
         try:
             category = Category.objects.filter(code=row.get("类别编码", "")).first()
             if category is None:
-                raise DomainError(ErrorCode.INVALID_INPUT, f"未知类别编码：{row.get('类别编码')}")
+                raise DomainError(
+                    ErrorCode.UNKNOWN_CATEGORY, _("未知类别编码：%(code)s") % {"code": row.get("类别编码")}
+                )
             if row.get("承办层级") not in LEVELS:
-                raise DomainError(ErrorCode.INVALID_INPUT, f"承办层级须为：{'、'.join(LEVELS)}")
+                raise DomainError(
+                    ErrorCode.UNKNOWN_LEVEL, _("承办层级须为：%(levels)s") % {"levels": "、".join(LEVELS)}
+                )
             department = None
             if row.get("承办部门编码"):
                 department = Department.objects.filter(code=row["承办部门编码"]).select_related("region").first()
                 if department is None:
-                    raise DomainError(ErrorCode.INVALID_INPUT, f"未知部门编码：{row['承办部门编码']}")
+                    raise DomainError(
+                        ErrorCode.UNKNOWN_DEPARTMENT, _("未知部门编码：%(code)s") % {"code": row["承办部门编码"]}
+                    )
             within = None
             if row.get("适用区域代码"):
                 within = Region.objects.filter(code=row["适用区域代码"]).first()
                 if within is None:
-                    raise DomainError(ErrorCode.INVALID_INPUT, f"未知区域代码：{row['适用区域代码']}")
+                    raise DomainError(
+                        ErrorCode.UNKNOWN_REGION, _("未知区域代码：%(code)s") % {"code": row["适用区域代码"]}
+                    )
             try:
                 sla = int(float(row.get("办理时限（工作小时）", "")))
                 warn = int(float(row.get("提前预警（工作小时）") or max(1, sla // 5)))
             except ValueError:
-                raise DomainError(ErrorCode.INVALID_INPUT, "时限须为数字") from None
+                raise DomainError(ErrorCode.INVALID_INPUT, _("时限须为数字")) from None
             existing = ResponsibilityRule.objects.filter(category=category, within=within).first()
             with transaction.atomic():
                 save_rule(
@@ -151,5 +163,7 @@ def import_rules(actor, filename: str, content: bytes) -> int:
         except DomainError as exc:
             errors.append({"row": number, "code": str(exc.code), "message": exc.message})
     if errors:
-        raise DomainError(ErrorCode.IMPORT_FAILED, f"导入失败：{len(errors)} 行有错误，未写入任何数据", details=errors)
+        raise DomainError(
+            ErrorCode.IMPORT_FAILED, _("导入失败：%(n)s 行有错误，未写入任何数据") % {"n": len(errors)}, details=errors
+        )
     return count

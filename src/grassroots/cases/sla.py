@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from grassroots.cases.handling import escalate_case
 from grassroots.cases.models import OPEN_STATUSES, Case, Status
@@ -47,5 +48,5 @@ def ownerless(moment: dt.datetime | None = None) -> list[Case]:
 def escalate_ownerless(moment: dt.datetime | None = None) -> int:
     cases = ownerless(moment)
     for case in cases:
-        escalate_case(case, reason="承办单位无人签收或无人负责，自动升级 / no one owned the case")
+        escalate_case(case, reason=_("承办单位无人签收或无人负责，自动升级"))
     return len(cases)

@@ -7,6 +7,7 @@ and the audit entry in the same transaction, and notifies followers and owners.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
@@ -101,12 +102,12 @@ def transition(
     notify_message: str | None = None,
     extra_recipients=(),
 ) -> CaseEvent:
-    """Apply `verb` to a locked, fresh case row. Raises CONFLICT if the case is not in a starting state."""
+    """Apply `verb` to a locked, fresh case row. Raises INVALID_TRANSITION (409) from a wrong state."""
     allowed_from, target = TRANSITIONS[verb]
     if case.status not in allowed_from:
         raise DomainError(
-            ErrorCode.CONFLICT,
-            f"事件当前状态为“{case.get_status_display()}”，不能执行此操作 / not allowed in status {case.status}",
+            ErrorCode.INVALID_TRANSITION,
+            _("事件当前状态为“%(status)s”，不能执行此操作") % {"status": case.get_status_display()},
         )
     before = case.status
     if target is not None:

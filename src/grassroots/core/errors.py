@@ -29,10 +29,29 @@ class ErrorCode(StrEnum):
     SUSPENDED = "suspended"  # a data-sharing grant paused until it is reviewed again
     OFFER_INVALID = "offer_invalid"  # following a case needs a fresh offer made to this user (cases.duplicates)
     # i18n-b
-    INVALID_TRANSITION = "invalid_transition"  # a sharing request's status does not allow this step
+    INVALID_TRANSITION = "invalid_transition"  # the record's status (a case, a sharing request) does not allow this step
     REASONS_REQUIRED = "reasons_required"  # a refusal, rejection or revocation needs written reasons
     REGION_OUT_OF_SCOPE = "region_out_of_scope"  # the requested region is unknown or outside the allowed area
     UNKNOWN_DOMAIN = "unknown_domain"  # a risk signal or rule names a domain that does not exist
+    # i18n-a: cases and areas, specific where a caller must tell errors apart (docs/api.md "Error codes")
+    CASE_CLOSED = "case_closed"  # following or merging into a case that is already closed
+    RATING_WINDOW_CLOSED = "rating_window_closed"  # a case is rated only while it awaits confirmation
+    NEEDS_ARBITRATION = "needs_arbitration"  # returned too often: only an arbiter may choose the owner
+    NO_ARBITRATION_NEEDED = "no_arbitration_needed"
+    NO_JURISDICTION = "no_jurisdiction"  # the chosen owner does not cover the case's (or rule's) region
+    DEADLINE_IN_PAST = "deadline_in_past"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_DEPARTMENT = "unknown_department"
+    UNKNOWN_REGION = "unknown_region"
+    UNKNOWN_LEVEL = "unknown_level"
+    LEVEL_MISMATCH = "level_mismatch"  # a region's level must be its parent's + 1
+    UNKNOWN_DOOR_NUMBER = "unknown_door_number"
+    UNKNOWN_CRS = "unknown_crs"
+    LOCATION_REQUIRED = "location_required"  # a report needs a point or a door number
+    ANONYMITY_NOT_ALLOWED = "anonymity_not_allowed"
+    REPORTER_REQUIRED = "reporter_required"  # assisted and hotline reports need the reporter's name and phone
+    INVALID_PHOTO = "invalid_photo"  # not a JPEG, PNG or WebP image, empty, or not valid base64
+    TOO_MANY_PHOTOS = "too_many_photos"
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -48,6 +67,11 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.OFFER_INVALID: 403,
     # i18n-b
     ErrorCode.INVALID_TRANSITION: 409,
+    # i18n-a
+    ErrorCode.CASE_CLOSED: 409,
+    ErrorCode.RATING_WINDOW_CLOSED: 409,
+    ErrorCode.NEEDS_ARBITRATION: 409,
+    ErrorCode.NO_ARBITRATION_NEEDED: 409,
 }
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 
 from grassroots.core import crypto
 from grassroots.core.errors import DomainError, ErrorCode
@@ -22,7 +23,7 @@ from grassroots.core.models import IdempotencyRecord
 def key_from(request, field_value: str | None = None) -> str | None:
     key = request.headers.get("Idempotency-Key") or field_value
     if key is not None and not (1 <= len(key) <= 80):
-        raise DomainError(ErrorCode.INVALID_INPUT, "Idempotency-Key 长度须为 1–80 个字符")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("Idempotency-Key 长度须为 1–80 个字符"))
     return key
 
 
@@ -35,7 +36,7 @@ def run_once(request, *, endpoint: str, key: str | None, produce: Callable[[], t
     seen = IdempotencyRecord.objects.filter(actor=actor, endpoint=endpoint, key=key).first()
     if seen is not None:
         if seen.request_hash != digest:
-            raise DomainError(ErrorCode.CONFLICT, "同一 Idempotency-Key 用于了不同的请求内容")
+            raise DomainError(ErrorCode.CONFLICT, _("同一 Idempotency-Key 用于了不同的请求内容"))
         return seen.status, _open(seen)
     try:
         with transaction.atomic():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from grassroots.core.errors import DomainError, ErrorCode
 
@@ -22,7 +23,7 @@ class DomainErrorMiddleware:
         if isinstance(exception, RequestDataTooBig):
             exception = DomainError(ErrorCode.PAYLOAD_TOO_LARGE)
         elif isinstance(exception, MultiPartParserError):
-            exception = DomainError(ErrorCode.INVALID_INPUT, f"表单数据格式错误 / malformed form data: {exception}")
+            exception = DomainError(ErrorCode.INVALID_INPUT, _("表单数据格式错误：%(reason)s") % {"reason": exception})
         if not isinstance(exception, DomainError):
             return None
         template = "core/error_partial.html" if getattr(request, "htmx", False) else "core/error.html"

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.conf import settings
 
+from grassroots.core.i18n import gettext as _
+
 __all__ = ["DEFAULT_PERIODS", "MAX_DAYS", "WorkCalendar", "calendar", "from_settings", "has_national_data"]
 
 # About ten years: every scan is bounded by it, so a misconfiguration (or an absurd SLA) fails loudly
@@ -86,18 +88,18 @@ class WorkCalendar:
         object.__setattr__(self, "extra_holidays", frozenset(self.extra_holidays))
         object.__setattr__(self, "extra_workdays", frozenset(self.extra_workdays))
         if not self.periods:
-            raise ValueError("至少需要一个工作时段 / at least one working period is required")
+            raise ValueError(_("至少需要一个工作时段"))
         previous = dt.time(0)
         for start, end in self.periods:
             if start.tzinfo is not None or end.tzinfo is not None:
-                raise ValueError("工作时段须为本地时间 / working periods must be naive local times")
+                raise ValueError(_("工作时段须为本地时间（不带时区）"))
             if not previous <= start < end:
-                raise ValueError("工作时段须按时间先后排列且不重叠 / working periods must be ordered and disjoint")
+                raise ValueError(_("工作时段须按时间先后排列且不重叠"))
             previous = end
         both = self.extra_holidays & self.extra_workdays
         if both:
             listed = ", ".join(sorted(d.isoformat() for d in both))
-            raise ValueError(f"日期不能既是假日又是工作日 / dates both extra holiday and extra workday: {listed}")
+            raise ValueError(_("日期不能既是假日又是工作日：%(dates)s") % {"dates": listed})
 
     @cached_property
     def day_length(self) -> dt.timedelta:
@@ -136,7 +138,7 @@ class WorkCalendar:
         # A naive datetime would be read as the server's local time by astimezone(): refuse it rather than
         # compute a deadline that is off by the server's UTC offset.
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValueError("需要带时区的时间 / an aware datetime is required")
+            raise ValueError(_("需要带时区的时间"))
         return moment.astimezone(self.tz).replace(tzinfo=None)
 
     def _aware(self, wall: dt.datetime) -> dt.datetime:
@@ -151,12 +153,12 @@ class WorkCalendar:
         """`moment` itself during working time, else the start of the next working period."""
         wall = self._wall(moment)
         day = wall.date()
-        for _ in range(MAX_DAYS):
+        for _attempt in range(MAX_DAYS):
             for start, end in self._spans(day):
                 if wall < end:
                     return self._aware(max(wall, start))
             day += _ONE_DAY
-        raise ValueError(f"{MAX_DAYS} 天内没有工作日 / no working day within {MAX_DAYS} days")
+        raise ValueError(_("%(n)s 天内没有工作日") % {"n": MAX_DAYS})
 
     def add_working_time(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
         """The deadline: the earliest moment by which `duration` of working time has passed since `start`.
@@ -166,9 +168,9 @@ class WorkCalendar:
         gives `next_working_moment(start)`. The result is in the calendar's time zone.
         """
         if duration < _ZERO:
-            raise ValueError("时限不能为负 / duration must not be negative")
+            raise ValueError(_("时限不能为负"))
         if duration > self.day_length * MAX_DAYS:
-            raise ValueError(f"时限超出 {MAX_DAYS} 天 / duration exceeds {MAX_DAYS} working days")
+            raise ValueError(_("时限超出 %(n)s 个工作日") % {"n": MAX_DAYS})
         wall = self._wall(start)
         day = wall.date()
         remaining = duration
@@ -188,7 +190,7 @@ class WorkCalendar:
                     return self._aware(begin + remaining)
                 remaining -= available
             day += _ONE_DAY
-        raise ValueError(f"时限超出 {MAX_DAYS} 天 / deadline beyond {MAX_DAYS} days")
+        raise ValueError(_("截止时间超出 %(n)s 天") % {"n": MAX_DAYS})
 
     def working_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """Working time in [a, b); zero when b <= a. Inverse of add_working_time:
@@ -197,7 +199,7 @@ class WorkCalendar:
             return _ZERO
         first, last = self._wall(a), self._wall(b)
         if (last.date() - first.date()).days > MAX_DAYS:
-            raise ValueError(f"区间超出 {MAX_DAYS} 天 / interval longer than {MAX_DAYS} days")
+            raise ValueError(_("区间超出 %(n)s 天") % {"n": MAX_DAYS})
         total = _ZERO
         day = first.date()
         while day <= last.date():
@@ -230,35 +232,43 @@ def _parse_time(value: Any, key: str) -> dt.time:
             raise ValueError
         return dt.time(int(match[1]), int(match[2]))
     except ValueError:
-        raise ValueError(f"{key}: 无效的时间 / invalid time {value!r}, use HH:MM (00:00–23:59)") from None
+        raise ValueError(
+            _("%(key)s：无效的时间 %(value)r，应为 HH:MM（00:00–23:59）") % {"key": key, "value": value}
+        ) from None
 
 
 def _parse_periods(value: Any, key: str) -> tuple[Period, ...]:
     # A bare string would otherwise be iterated character by character into a baffling error.
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValueError(f'{key} 须为时段列表 / must be a list of ("HH:MM", "HH:MM") pairs, got {value!r}')
+        raise ValueError(
+            _('%(key)s 须为时段列表 [("HH:MM", "HH:MM"), …]，实为 %(value)r') % {"key": key, "value": value}
+        )
     periods = []
     for item in value:
         if isinstance(item, str | bytes) or not isinstance(item, Iterable) or len(item := tuple(item)) != 2:
-            raise ValueError(f'{key}: 时段须为 ("HH:MM", "HH:MM") / each period must be a pair, got {item!r}')
+            raise ValueError(
+                _('%(key)s：每个时段须为一对 ("HH:MM", "HH:MM")，实为 %(value)r') % {"key": key, "value": item}
+            )
         periods.append((_parse_time(item[0], key), _parse_time(item[1], key)))
     return tuple(periods)
 
 
 def _parse_dates(value: Any, key: str) -> frozenset[dt.date]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValueError(f"{key} 须为 ISO 日期列表 / must be a list of ISO dates (YYYY-MM-DD), got {value!r}")
+        raise ValueError(_("%(key)s 须为 ISO 日期（YYYY-MM-DD）列表，实为 %(value)r") % {"key": key, "value": value})
     dates = set()
     for item in value:
         if isinstance(item, dt.datetime):  # a datetime is a date subclass, but would never match a day
-            raise ValueError(f"{key}: 须为日期而非时间 / expected a date, got datetime {item!r}")
+            raise ValueError(_("%(key)s：须为日期而非时间，实为 %(value)r") % {"key": key, "value": item})
         if isinstance(item, dt.date):
             dates.add(item)
             continue
         try:
             dates.add(dt.date.fromisoformat(item.strip()))
         except (AttributeError, TypeError, ValueError):
-            raise ValueError(f"{key}: 无效的 ISO 日期 / invalid ISO date {item!r}, use YYYY-MM-DD") from None
+            raise ValueError(
+                _("%(key)s：无效的 ISO 日期 %(value)r，应为 YYYY-MM-DD") % {"key": key, "value": item}
+            ) from None
     return frozenset(dates)
 
 

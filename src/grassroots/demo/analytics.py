@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from grassroots.demo.history import seed_history
 from grassroots.risk import baseline, warning_rollup
 from grassroots.stats import rollups
@@ -9,7 +11,7 @@ from grassroots.stats import rollups
 
 def seed_analytics(history: int, *, seed: int, progress=print) -> dict[str, int]:
     past = seed_history(total=history, seed=seed, progress=progress)
-    progress(f"历史事件 / past cases: {past}")
+    progress(gettext("历史事件：%(n)s") % {"n": past})
     rollups.rebuild()
     counts = {"past_cases": past, "baselines": baseline.take_baseline()}
     from grassroots.risk import forecasting, paths, trends

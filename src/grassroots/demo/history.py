@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from grassroots.accounts.models import Membership
 from grassroots.accounts.roles import Role
@@ -77,7 +78,7 @@ def seed_history(*, total: int, weeks: int = 104, seed: int = 7, features=None, 
         if len(batch) >= BATCH:
             _write(batch, raters, rng)
             batch = []
-            progress(f"历史事件 / past cases: {created}")
+            progress(gettext("历史事件：%(n)s") % {"n": created})
     for grid, day, code in _surges(grids, weight, base * day_factor, mix, codes, days, rng):
         batch.append(_case(grid, day, categories[code], rng, text_rng, f"{run}{created:07d}"))
         created += 1

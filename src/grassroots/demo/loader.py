@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from django.db import transaction
+from django.utils.translation import gettext
 
 from grassroots.accounts import services as accounts
 from grassroots.accounts.roles import Role
@@ -115,15 +116,15 @@ def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_pa
     done = DemoLoad.objects.first()
     if done is not None:
         if done.scale != scale_name:
-            raise ValueError(f"已加载 {done.scale} 规模的演示数据；如需更换请先清空数据库")
-        progress(f"演示数据（{scale_name}）已加载，跳过 / demo already loaded")
+            raise ValueError(gettext("已加载 %(scale)s 规模的演示数据；如需更换请先清空数据库") % {"scale": done.scale})
+        progress(gettext("演示数据（%(scale)s）已加载，跳过") % {"scale": scale_name})
         return done.counts
     collection, grid_codes = build_regions(scale, seed)
     cast = _staff(collection)
     with transaction.atomic():
         users = accounts.create_users_bulk([(u, d) for u, d, _, _ in cast], password=staff_password)
         admin = _ensure_admin(admin_password)
-        progress(f"区域 / regions: {len(collection['features'])}")
+        progress(gettext("区域：%(n)s") % {"n": len(collection["features"])})
         areas.import_regions(None, collection)
         regions = {r.code: r for r in Region.objects.filter(code__in={c for _, _, _, c in cast})}
         district = Region.objects.get(level=Level.DISTRICT, code=collection["features"][0]["properties"]["code"])
@@ -134,7 +135,7 @@ def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_pa
 
     admin = _ensure_admin(admin_password)
     counts["cases"] = seed_cases(admin, per_community=scale.cases, password=staff_password, seed=seed)
-    progress(f"事件 / cases: {counts['cases']}")
+    progress(gettext("事件：%(n)s") % {"n": counts["cases"]})
     from grassroots.demo.sharing import seed_sharing
 
     counts["datasets"] = seed_sharing(staff_password)["datasets"]

@@ -89,7 +89,7 @@ def test_range_checks():
     mask = valid_lnglat(np.array([116, 181, np.nan, -180, 0]), np.array([39, 39, 39, -90, np.inf]))
     assert mask.tolist() == [True, False, False, True, False]
     validate_lnglat(np.array([116.4, -180.0]), np.array([39.9, 90.0]))  # no error
-    with pytest.raises(ValueError, match="超出范围.*out of range"):
+    with pytest.raises(ValueError, match="无效或超出范围.*经度须在 −180..180"):
         validate_lnglat(116, 91)
     with pytest.raises(ValueError, match="#2"):
         validate_lnglat([116.0, np.nan], [39.0, 39.0])

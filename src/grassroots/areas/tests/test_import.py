@@ -47,7 +47,7 @@ def test_it_reports_every_bad_feature_and_writes_nothing():
         (4, "invalid_geometry"),
         (5, "unknown_parent"),
     ]
-    assert "out of range" in details[1]["message"]
+    assert "坐标超出范围" in details[1]["message"]
 
 
 def test_it_rejects_cycles():
@@ -64,7 +64,8 @@ def test_levels_must_step_down_by_one():
         "type": "FeatureCollection",
         "features": [feature("D", "区", 1, None, square(0, 0, 1, 1)), feature("G", "网格", 4, "D", square(0, 0, 1, 1))],
     }
-    assert "level" in failing(wrong)[0]["message"]
+    detail = failing(wrong)[0]
+    assert detail["code"] == "level_mismatch" and "层级必须比上级低一级" in detail["message"]
 
 
 def test_it_repairs_a_self_intersecting_polygon():

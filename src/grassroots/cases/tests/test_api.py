@@ -35,15 +35,23 @@ def test_idempotency_key_makes_retries_safe(case_cast, api_client):
     [
         ({"lng": 200}, 422, "invalid_input"),
         ({"lng": 117.5, "lat": 39.0}, 400, "out_of_range"),
-        ({"category": "nope"}, 400, "invalid_input"),
-        ({"photos": ["not base64!"]}, 400, "invalid_input"),
-        ({"photos": [base64.b64encode(b"GIF89a....").decode()]}, 400, "invalid_input"),
+        ({"category": "nope"}, 400, "unknown_category"),
+        ({"photos": ["not base64!"]}, 400, "invalid_photo"),
+        ({"photos": [base64.b64encode(b"GIF89a....").decode()]}, 400, "invalid_photo"),
     ],
 )
 def test_bad_reports_get_a_clear_4xx(case_cast, api_client, change, status, code):
     response = api_client.as_user(case_cast.resident).post("/api/v1/cases/", {**BODY, **change})
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert Case.objects.count() == 0
+
+
+def test_an_unknown_category_is_named_in_chinese_by_default_with_a_stable_code(case_cast, api_client):
+    client = api_client.as_user(case_cast.resident)
+    default = client.post("/api/v1/cases/", {**BODY, "category": "nope"})
+    english = client.post("/api/v1/cases/", {**BODY, "category": "nope"}, headers={"Accept-Language": "en"})
+    assert default.json() == {"code": "unknown_category", "message": "未知事件类别：nope"}
+    assert english.json()["code"] == "unknown_category"  # the code never follows the language
 
 
 def test_reporter_identity_is_masked_for_non_handlers(case_cast, api_client):
@@ -131,4 +139,4 @@ def test_wrong_transitions_are_409(case_cast, api_client):
     response = api_client.as_user(case_cast.staff_s1).post(
         f"/api/v1/cases/{created['id']}/resolve", {"note": "处理完毕了"}
     )
-    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert response.status_code == 409 and response.json()["code"] == "invalid_transition"

@@ -38,7 +38,7 @@ def test_save_load_round_trip_and_refusal_of_other_formats(tmp_path):
     classifier.save(model, path)
     assert classifier.load(path).predict("路灯不亮").code == model.predict("路灯不亮").code
     path.write_bytes(b"garbage")
-    with pytest.raises(ValueError, match="unreadable"):
+    with pytest.raises(ValueError, match="分类模型文件无法读取"):
         classifier.load(path)
 
 
@@ -52,6 +52,6 @@ def test_cases_train_uses_corrections_and_reports_accuracy(settings, tmp_path, c
     )
     call_command("cases", "train")
     out = capsys.readouterr().out
-    assert "hand-written held-out accuracy" in out and settings.CASE_MODEL_PATH.exists()
+    assert "手写测试集准确率" in out and settings.CASE_MODEL_PATH.exists()
     assert classifier.get_default(settings.CASE_MODEL_PATH).predict("快递柜占了消防通道").code == "fire_hazard"
     classifier.reset_default()

@@ -28,7 +28,7 @@ def test_photos_are_counted_before_any_is_read():
     files = [RecordingFile(PNG, name=f"{n}.png") for n in range(evidence.MAX_PHOTOS + 1)]
     with pytest.raises(DomainError) as err:
         evidence.check_photos(evidence.uploaded_photos(files))
-    assert err.value.code == ErrorCode.INVALID_INPUT
+    assert err.value.code == ErrorCode.TOO_MANY_PHOTOS
     assert all(f.reads == [] for f in files)
 
 

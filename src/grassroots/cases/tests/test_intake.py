@@ -54,13 +54,13 @@ def test_auto_classification_gives_a_category_and_confidence(case_cast):
     ("overrides", "code"),
     [
         ({"lng": 117.5, "lat": 39.0}, ErrorCode.OUT_OF_RANGE),
-        ({"lng": None, "lat": None}, ErrorCode.INVALID_INPUT),
-        ({"door_number": "不存在的门牌1号"}, ErrorCode.INVALID_INPUT),
-        ({"category": "no_such"}, ErrorCode.INVALID_INPUT),
+        ({"lng": None, "lat": None}, ErrorCode.LOCATION_REQUIRED),
+        ({"door_number": "不存在的门牌1号"}, ErrorCode.UNKNOWN_DOOR_NUMBER),
+        ({"category": "no_such"}, ErrorCode.UNKNOWN_CATEGORY),
         ({"title": "x"}, ErrorCode.INVALID_INPUT),
-        ({"photos": [Photo("a.txt", b"hello, not an image")]}, ErrorCode.INVALID_INPUT),
+        ({"photos": [Photo("a.txt", b"hello, not an image")]}, ErrorCode.INVALID_PHOTO),
         ({"photos": [Photo("big.png", PNG + b"\x00" * (5 * 1024 * 1024))]}, ErrorCode.PAYLOAD_TOO_LARGE),
-        ({"category": "neighbour", "anonymous": True}, ErrorCode.INVALID_INPUT),
+        ({"category": "neighbour", "anonymous": True}, ErrorCode.ANONYMITY_NOT_ALLOWED),
     ],
 )
 def test_bad_reports_are_refused_and_write_nothing(case_cast, overrides, code):

@@ -46,7 +46,7 @@ def test_not_satisfied_reopens_with_a_new_deadline(case_cast, vending):
     assert (vending.status, vending.reopen_count) == (Status.IN_PROGRESS, 1)
     with pytest.raises(DomainError) as err:
         residents.rate_case(c.resident, vending, satisfied=True, score=5)
-    assert err.value.code == ErrorCode.CONFLICT
+    assert err.value.code == ErrorCode.RATING_WINDOW_CLOSED and err.value.status == 409
 
 
 def test_any_follower_can_reject_a_resolution(case_cast, vending):
@@ -74,7 +74,7 @@ def test_returns_need_a_reason_and_a_likely_owner_and_the_second_goes_to_an_arbi
     assert vending.needs_arbitration and vending.return_count == 2
     with pytest.raises(DomainError) as err:
         handling.reroute_case(c.staff_s1, vending, department=c.cgk)
-    assert err.value.code == ErrorCode.CONFLICT
+    assert err.value.code == ErrorCode.NEEDS_ARBITRATION and err.value.status == 409
     with pytest.raises(PermissionDenied):
         handling.arbitrate_case(c.staff_s1, vending, department=c.cgk, decision="城管")
     handling.arbitrate_case(c.leader_s1, vending, department=c.cgk, decision="占道经营属城管执法，由城管科办理")
@@ -187,4 +187,4 @@ def test_reclassification_is_kept_as_training_data_and_reroutes(case_cast):
 def test_wrong_state_transitions_conflict(case_cast, vending):
     with pytest.raises(DomainError) as err:
         handling.resolve_case(case_cast.officer, vending, note="处理完毕了")
-    assert err.value.code == ErrorCode.CONFLICT
+    assert err.value.code == ErrorCode.INVALID_TRANSITION and err.value.status == 409

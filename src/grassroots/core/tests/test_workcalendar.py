@@ -223,9 +223,9 @@ def test_long_durations_are_fast_and_exact():
 
 
 def test_absurd_durations_fail_loudly():
-    with pytest.raises(ValueError, match="exceeds"):
+    with pytest.raises(ValueError, match="时限超出"):
         CAL.add_working_time(at(2026, 1, 5, 9), (MAX_DAYS + 1) * 7 * H)
-    with pytest.raises(ValueError, match="negative"):
+    with pytest.raises(ValueError, match="时限不能为负"):
         CAL.add_working_time(at(2026, 1, 5, 9), -H)
 
 
@@ -233,7 +233,7 @@ def test_time_zones():
     # 01:00 UTC is 09:00 in Shanghai; the result is expressed in the calendar's zone.
     due = CAL.add_working_time(dt.datetime(2026, 11, 23, 1, tzinfo=dt.UTC), H)
     assert due == at(2026, 11, 23, 10) and due.tzinfo == TZ
-    with pytest.raises(ValueError, match="aware"):
+    with pytest.raises(ValueError, match="需要带时区"):
         CAL.add_working_time(dt.datetime(2026, 11, 23, 9), H)  # naive: ambiguous, refused
 
 
@@ -253,16 +253,16 @@ def test_from_settings_reads_dicts_and_settings_objects():
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({"SLA_WORKING_PERIODS": [("9am", "12:00")]}, "HH:MM"),
-        ({"SLA_WORKING_PERIODS": [("09:00", "24:00")]}, "HH:MM"),
-        ({"SLA_WORKING_PERIODS": ["09:00-12:00"]}, "pair"),
-        ({"SLA_WORKING_PERIODS": "09:00-12:00"}, "list"),
-        ({"SLA_WORKING_PERIODS": []}, "at least one"),
-        ({"SLA_WORKING_PERIODS": [("13:00", "17:00"), ("09:00", "12:00")]}, "ordered"),
-        ({"SLA_WORKING_PERIODS": [("09:00", "12:00"), ("11:00", "17:00")]}, "ordered"),
-        ({"SLA_EXTRA_HOLIDAYS": ["24/12/2026"]}, "SLA_EXTRA_HOLIDAYS.*ISO"),
-        ({"SLA_EXTRA_WORKDAYS": "2026-11-28"}, "SLA_EXTRA_WORKDAYS.*list"),
-        ({"SLA_EXTRA_WORKDAYS": [20261128]}, "ISO"),
+        ({"SLA_WORKING_PERIODS": [("9am", "12:00")]}, "无效的时间.*HH:MM"),
+        ({"SLA_WORKING_PERIODS": [("09:00", "24:00")]}, "无效的时间.*HH:MM"),
+        ({"SLA_WORKING_PERIODS": ["09:00-12:00"]}, "每个时段须为一对"),
+        ({"SLA_WORKING_PERIODS": "09:00-12:00"}, "须为时段列表"),
+        ({"SLA_WORKING_PERIODS": []}, "至少需要一个工作时段"),
+        ({"SLA_WORKING_PERIODS": [("13:00", "17:00"), ("09:00", "12:00")]}, "先后排列且不重叠"),
+        ({"SLA_WORKING_PERIODS": [("09:00", "12:00"), ("11:00", "17:00")]}, "先后排列且不重叠"),
+        ({"SLA_EXTRA_HOLIDAYS": ["24/12/2026"]}, "SLA_EXTRA_HOLIDAYS.*无效的 ISO 日期"),
+        ({"SLA_EXTRA_WORKDAYS": "2026-11-28"}, "SLA_EXTRA_WORKDAYS.*日期（YYYY-MM-DD）列表"),
+        ({"SLA_EXTRA_WORKDAYS": [20261128]}, "无效的 ISO 日期"),
     ],
 )
 def test_from_settings_rejects_malformed_config(config, message):

@@ -76,7 +76,7 @@ def test_regions_import_and_export_commands(tmp_path, capsys):
     src = tmp_path / "t.geojson"
     src.write_text(json.dumps(TERRITORY, ensure_ascii=False), encoding="utf-8")
     call_command("regions", "import", str(src))
-    assert "10 created" in capsys.readouterr().out
+    assert "新建 10" in capsys.readouterr().out
     out = tmp_path / "out.geojson"
     call_command("regions", "export", "--root", "S1", "-o", str(out))
     codes = sorted(f["properties"]["code"] for f in json.loads(out.read_text(encoding="utf-8"))["features"])
@@ -93,7 +93,7 @@ def test_regions_import_reports_bad_features_and_fails(tmp_path):
         '"name": "x", "level": 4, "parent_code": "NOPE"}, "geometry": null}]}',
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match="#0: X: 上级 NOPE 不存在"):
+    with pytest.raises(CommandError, match="#0: X：上级 NOPE 不存在"):
         call_command("regions", "import", str(src))
 
 

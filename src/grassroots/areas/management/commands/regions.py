@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from grassroots.areas import services
 from grassroots.areas.models import Region
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if action == "import":
             path = Path(options["file"])
             if not path.exists():
-                raise CommandError(f"找不到文件 / no such file: {path}")
+                raise CommandError(_("找不到文件：%(path)s") % {"path": path})
             try:
                 report = services.import_regions(None, path.read_bytes())
             except DomainError as exc:
@@ -33,8 +34,12 @@ class Command(BaseCommand):
                 raise CommandError("\n".join(lines)) from None
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"导入完成 / imported: {report['created']} created, {report['updated']} updated"
-                    + (f", repaired geometry: {', '.join(report['repaired'])}" if report["repaired"] else "")
+                    _("导入完成：新建 %(created)s，更新 %(updated)s") % report
+                    + (
+                        _("，已修复几何：%(codes)s") % {"codes": ", ".join(report["repaired"])}
+                        if report["repaired"]
+                        else ""
+                    )
                 )
             )
             return
@@ -42,7 +47,7 @@ class Command(BaseCommand):
         if options["root"]:
             root = Region.objects.filter(code=options["root"]).first()
             if root is None:
-                raise CommandError(f"未知区划代码 / unknown region code: {options['root']}")
+                raise CommandError(_("未知区划代码：%(code)s") % {"code": options["root"]})
         data = services.export_geojson(None, root, max_level=options["max_level"])
         text = json.dumps(data, ensure_ascii=False)
         if options["output"]:

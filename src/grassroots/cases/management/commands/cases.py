@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -16,14 +17,16 @@ class Command(BaseCommand):
             figures = retrain()
             worst = sorted(figures["per_category"].items(), key=lambda kv: kv[1])[:3]
             self.stdout.write(
-                f"训练样本 / examples: {figures['examples']} (split {figures['n_train']}/{figures['n_test']})"
+                _("训练样本：%(n)s（训练 %(train)s / 测试 %(test)s）")
+                % {"n": figures["examples"], "train": figures["n_train"], "test": figures["n_test"]}
             )
-            self.stdout.write(f"留出集准确率 / held-out split accuracy: {figures['split_accuracy']:.3f}")
+            self.stdout.write(_("留出集准确率：%(acc).3f") % {"acc": figures["split_accuracy"]})
             self.stdout.write(
-                f"手写测试集准确率 / hand-written held-out accuracy: {figures['heldout_accuracy']:.3f} "
-                f"({figures['heldout_n']} reports)"
+                _("手写测试集准确率：%(acc).3f（%(n)s 条）")
+                % {"acc": figures["heldout_accuracy"], "n": figures["heldout_n"]}
             )
-            self.stdout.write("最弱类别 / weakest categories: " + ", ".join(f"{c} {a:.2f}" for c, a in worst))
+            weakest = ", ".join(f"{c} {a:.2f}" for c, a in worst)
+            self.stdout.write(_("最弱类别：%(list)s") % {"list": weakest})
         else:
             from grassroots.cases.tasks import auto_confirm, check_ownerless, check_sla
 

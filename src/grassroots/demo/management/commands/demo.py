@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from grassroots.core.envfile import read_env, write_env
 from grassroots.demo.loader import load
@@ -40,9 +41,15 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(f"演示数据 / demo ({scale}): {counts}"))
-        self.stdout.write(f"管理员 / admin login:  admin / {admin_pw}")
         self.stdout.write(
-            f"演示员工 / demo staff (same password {staff_pw}): qu_leader, jd001_leader, jd001_staff, "
-            "sq<社区代码后6位>, wg<网格代码后9位> — see docs/demo.md"
+            self.style.SUCCESS(_("演示数据（%(scale)s）：%(counts)s") % {"scale": scale, "counts": counts})
         )
+        self._logins(admin_pw, staff_pw)
+
+    def _logins(self, admin_pw: str, staff_pw: str) -> None:
+        self.stdout.write(_("管理员登录：admin / %(password)s") % {"password": admin_pw})
+        staff = _(
+            "演示员工（密码同为 %(password)s）：qu_leader, jd001_leader, jd001_staff, "
+            "sq<社区代码后6位>, wg<网格代码后9位>，详见 docs/demo.md"
+        )
+        self.stdout.write(staff % {"password": staff_pw})

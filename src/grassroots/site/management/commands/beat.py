@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -20,10 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, loglevel: str, max_interval: float, **options):
         if settings.CELERY_BROKER_URL:
-            raise CommandError(
-                "已配置 CELERY_BROKER_URL，请运行 celery -A grassroots worker -B / "
-                "a broker is configured: run `celery -A grassroots worker -B` instead"
-            )
+            raise CommandError(_("已配置 CELERY_BROKER_URL，请改为运行 celery -A grassroots worker -B"))
         from celery.apps.beat import Beat
 
         from grassroots.celery import app

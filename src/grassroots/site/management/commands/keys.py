@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
@@ -23,9 +24,9 @@ class Command(BaseCommand):
         env_file = settings.ENV_FILE
         if action == "generate":
             if ensure_dev_env(env_file):
-                self.stdout.write(self.style.SUCCESS(f"已生成密钥 / keys written to {env_file}"))
+                self.stdout.write(self.style.SUCCESS(_("已生成密钥：%(path)s") % {"path": env_file}))
             else:
-                self.stdout.write(f"{env_file} 已有密钥 / already has keys. New key material for production use:")
+                self.stdout.write(_("%(path)s 已有密钥。供生产环境使用的新密钥：") % {"path": env_file})
                 self.stdout.write(f"GRASSROOTS_FIELD_KEYS={new_key_id()}:{new_field_key()}")
                 self.stdout.write(f"GRASSROOTS_BLIND_INDEX_KEY={new_field_key()}")
         elif action == "add":
