@@ -28,12 +28,12 @@ class ErrorCode(StrEnum):
     GRADE_BELOW_SOURCE = "grade_below_source"  # a live-source field graded below what its source declares
     SUSPENDED = "suspended"  # a data-sharing grant paused until it is reviewed again
     OFFER_INVALID = "offer_invalid"  # following a case needs a fresh offer made to this user (cases.duplicates)
-    # i18n-b
-    INVALID_TRANSITION = "invalid_transition"  # the record's status (a case, a sharing request) does not allow this step
+    # risk and sharing
+    INVALID_TRANSITION = "invalid_transition"  # a case or sharing request status forbids the step
     REASONS_REQUIRED = "reasons_required"  # a refusal, rejection or revocation needs written reasons
     REGION_OUT_OF_SCOPE = "region_out_of_scope"  # the requested region is unknown or outside the allowed area
     UNKNOWN_DOMAIN = "unknown_domain"  # a risk signal or rule names a domain that does not exist
-    # i18n-a: cases and areas, specific where a caller must tell errors apart (docs/api.md "Error codes")
+    # cases and areas, specific where a caller must tell errors apart (docs/api.md "Error codes")
     CASE_CLOSED = "case_closed"  # following or merging into a case that is already closed
     RATING_WINDOW_CLOSED = "rating_window_closed"  # a case is rated only while it awaits confirmation
     NEEDS_ARBITRATION = "needs_arbitration"  # returned too often: only an arbiter may choose the owner
@@ -65,9 +65,9 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.EXPIRED: 403,
     ErrorCode.SUSPENDED: 403,
     ErrorCode.OFFER_INVALID: 403,
-    # i18n-b
+    # risk and sharing
     ErrorCode.INVALID_TRANSITION: 409,
-    # i18n-a
+    # cases
     ErrorCode.CASE_CLOSED: 409,
     ErrorCode.RATING_WINDOW_CLOSED: 409,
     ErrorCode.NEEDS_ARBITRATION: 409,
