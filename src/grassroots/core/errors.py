@@ -28,6 +28,13 @@ class ErrorCode(StrEnum):
     GRADE_BELOW_SOURCE = "grade_below_source"  # a live-source field graded below what its source declares
     SUSPENDED = "suspended"  # a data-sharing grant paused until it is reviewed again
     OFFER_INVALID = "offer_invalid"  # following a case needs a fresh offer made to this user (cases.duplicates)
+    NOT_A_GRID = "not_a_grid"  # people, houses and legal persons are placed in a grid, not a larger region
+    OUTSIDE_GRID = "outside_grid"  # the house named lies in another grid than the record
+    UNKNOWN_CHOICE = "unknown_choice"  # a value outside its vocabulary (residence type, house type, industry, tag)
+    INVALID_MOVE = "invalid_move"  # a move to nowhere, to the same address, or into a household of another house
+    PERSON_INACTIVE = "person_inactive"  # the person moved out of the area or died
+    STALE_VERSION = "stale_version"  # the record changed since the editor loaded it (optimistic concurrency)
+    ACCOUNT_LINKED = "account_linked"  # the person or the login is already linked elsewhere
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -41,6 +48,9 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.EXPIRED: 403,
     ErrorCode.SUSPENDED: 403,
     ErrorCode.OFFER_INVALID: 403,
+    ErrorCode.PERSON_INACTIVE: 409,
+    ErrorCode.STALE_VERSION: 409,
+    ErrorCode.ACCOUNT_LINKED: 409,
 }
 
 
