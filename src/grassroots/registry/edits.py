@@ -23,6 +23,7 @@ from grassroots.registry import history, places
 from grassroots.registry.models import ChangeKind, House, Household, LegalPerson, Person, PersonStatus
 from grassroots.registry.services import check_version
 
+MOVED_FIELDS = ["house", "household", "region", "is_household_head", "status", "status_date", "version", "updated_at"]
 DEPARTURES = {
     PersonStatus.MOVED_OUT: (ChangeKind.MOVED_OUT, AuditEvent.PERSON_MOVED_OUT),
     PersonStatus.DECEASED: (ChangeKind.DIED, AuditEvent.PERSON_DIED),
@@ -74,7 +75,7 @@ def move_person(
         person.is_household_head = False  # a head of another household does not stay head on moving
     person.house, person.household, person.region = house, household, house.region
     person.status, person.status_date = PersonStatus.ACTIVE, None
-    person.save()
+    person.save(update_fields=MOVED_FIELDS)
     change = history.record_change(actor, person, before=before, after=history.moved_facts(person), kind=kind,
                                    on_date=on_date)  # fmt: skip
     record(actor=actor, event=AuditEvent.PERSON_MOVED, target=person,
@@ -97,7 +98,7 @@ def record_departure(actor, person: Person, *, version: int | None, status: str,
     person.house = person.household = None
     person.is_household_head = False
     person.status, person.status_date = status, on_date
-    person.save()
+    person.save(update_fields=MOVED_FIELDS)
     kind, event = DEPARTURES[PersonStatus(status)]
     change = history.record_change(actor, person, before=before, after=history.moved_facts(person), kind=kind,
                                    on_date=on_date)  # fmt: skip
@@ -129,7 +130,7 @@ def update_house(actor, house: House, *, version: int | None, **values) -> House
     for field in changed:
         setattr(house, field, after[field])
     house.door_number = door
-    house.save()
+    house.save(update_fields=[*changed, "door_number", "version"])
     record(actor=actor, event=AuditEvent.HOUSE_UPDATED, target=house, extra={"fields": changed})
     return house
 
@@ -155,7 +156,7 @@ def update_household(
         raise DomainError(ErrorCode.INVALID_INPUT, _("没有需要保存的修改"))
     if "kind" in changed:
         household.kind = kind
-    household.save()
+    household.save(update_fields=["kind", "version"])
     if "head" in changed:
         _set_head(actor, household, head)
     record(actor=actor, event=AuditEvent.HOUSEHOLD_UPDATED, target=household, extra={"fields": changed})
@@ -198,6 +199,6 @@ def update_legal_person(
         raise DomainError(ErrorCode.INVALID_INPUT, _("没有需要保存的修改"))
     for field in changed:
         setattr(entity, field, after[field])
-    entity.save()
+    entity.save(update_fields=[*changed, "version"])
     record(actor=actor, event=AuditEvent.LEGAL_PERSON_UPDATED, target=entity, extra={"fields": changed})
     return entity

@@ -130,7 +130,8 @@ def update_person(
         raise DomainError(ErrorCode.INVALID_INPUT, _("没有需要保存的修改"))
     for field in changed:
         setattr(person, field, after[field])
-    person.save()
+    bidx = [f"{f}_bidx" for f in changed if f in ("name", "phone")]
+    person.save(update_fields=[*changed, *bidx, "version", "updated_at"])  # only what was checked
     history.record_change(actor, person, before={f: before[f] for f in changed}, after=after)
     # Field names only: the audit log must not become a second copy of the personal data.
     record(actor=actor, event=AuditEvent.PERSON_UPDATED, target=person, extra={"fields": changed})

@@ -105,3 +105,11 @@ def test_a_missing_door_number_is_a_400_on_the_form(cast, client):
     client.force_login(cast.grid_g1)
     response = client.post(f"/registry/persons/{cast.p1.pk}/move/", {"version": "1", "door_number": "无此门牌"})
     assert response.status_code == 400 and "请先登记房屋" in response.content.decode()
+
+
+def test_edit_links_are_offered_only_to_editors(cast, client):
+    link = f"/registry/houses/{cast.h1.pk}/edit/"
+    client.force_login(cast.grid_g1)
+    assert link in client.get(f"/registry/houses/{cast.h1.pk}/").content.decode()
+    client.force_login(cast.leader_s1)
+    assert link not in client.get(f"/registry/houses/{cast.h1.pk}/").content.decode()
