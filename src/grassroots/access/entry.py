@@ -23,8 +23,8 @@ STAFF_NAMES = frozenset({"home", "tokens"})
 RESIDENT_PAGES = frozenset({"cases:notifications"})
 # Path parameters that name a record: an entry with one is asked about an object inside and one outside.
 RECORD_PARAMS = frozenset(
-    {"person_id", "house_id", "entity_id", "region_id", "case_id", "case_number", "warning_id", "dataset_id",
-     "request_id", "grant_id", "report_id", "leaf_index", "notification_id", "token_id"}
+    {"person_id", "house_id", "household_id", "entity_id", "region_id", "case_id", "case_number", "warning_id",
+     "dataset_id", "request_id", "grant_id", "report_id", "leaf_index", "notification_id", "token_id"}
 )  # fmt: skip
 
 

@@ -101,6 +101,40 @@ ENTRIES: dict[str, Entry] = {
     "page GET registry:house": page(record(V)),
     "page GET registry:legal_person": page(record(V)),
     "page GET registry:export": page(by_perm(Perm.EXPORT_REGISTRY), query={"fmt": "csv"}),
+    # Registry editing (registry/edit_views.py, edit_api.py): seen through VIEW, changed only with EDIT over the grid.
+    "page GET registry:person_edit": page(record(V, E)),
+    "page POST registry:person_edit": page(record(V, E, FORM), body={"version": "1", "phone": "13600004444"}),
+    "page POST registry:person_move": page(record(V, E, FORM), body={"version": "1", "door_number": "银杏胡同8号"}),
+    "page POST registry:person_departure": page(record(V, E, FORM), body={"version": "1", "status": "moved_out"}),
+    "page GET registry:person_history": page(record(V)),
+    "page GET registry:house_edit": page(record(V, E)),
+    "page POST registry:house_edit": page(
+        record(V, E, FORM), body={"version": "1", "road": "银杏胡同", "number": "8号甲", "house_type": "residential"}
+    ),
+    "page GET registry:household_edit": page(record(V, E)),
+    "page POST registry:household_edit": page(record(V, E, FORM), body={"version": "1", "kind": "collective"}),
+    "page GET registry:legal_person_edit": page(record(V, E)),
+    "page POST registry:legal_person_edit": page(
+        record(V, E, FORM), body={"version": "1", "name": "测试饭馆", "address": "银杏胡同8号", "industry": "H"}
+    ),
+    "api PATCH /api/v1/registry/persons/{person_id}": Entry(
+        record(V, E, WRITE), body={"version": 1, "phone": "13600004444"}
+    ),
+    "api POST /api/v1/registry/persons/{person_id}/move": Entry(
+        record(V, E, WRITE), body={"version": 1, "house_id": "{house_id}"}
+    ),
+    "api POST /api/v1/registry/persons/{person_id}/departure": Entry(
+        record(V, E, WRITE), body={"version": 1, "status": "moved_out"}
+    ),
+    "api GET /api/v1/registry/persons/{person_id}/history": Entry(record(V)),
+    "api PATCH /api/v1/registry/houses/{house_id}": Entry(record(V, E, WRITE), body={"version": 1, "is_rental": True}),
+    "api GET /api/v1/registry/households/{household_id}": Entry(record(V)),
+    "api PATCH /api/v1/registry/households/{household_id}": Entry(
+        record(V, E, WRITE), body={"version": 1, "kind": "collective"}
+    ),
+    "api PATCH /api/v1/registry/legal-persons/{entity_id}": Entry(
+        record(V, E, WRITE), body={"version": 1, "name": "测试饭馆"}
+    ),
     "api GET /api/v1/registry/persons": Entry(by_perm(V)),
     "api GET /api/v1/registry/houses": Entry(by_perm(V)),
     "api GET /api/v1/registry/legal-persons": Entry(by_perm(V)),

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts import services
 from grassroots.accounts.models import Department, Membership, User
+from grassroots.audit.admin import AuditedAdmin, AuditedMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -19,7 +21,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedMixin, BaseUserAdmin):
+    """Edits are audited (field names only); memberships are granted on their own page, through the service."""
+
     fieldsets = BaseUserAdmin.fieldsets + ((_("显示名"), {"fields": ("display_name",)}),)
     list_display = ("username", "display_name", "is_active", "is_staff", "last_login")
     inlines = [MembershipInline]
@@ -32,15 +36,30 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "region__name")
     autocomplete_fields = ("user", "region")
 
+    @transaction.atomic
     def save_model(self, request, obj, form, change):
-        # Through the service, so the grant is scope-checked and audited.
-        services.grant_membership(request.user, obj.user, role=obj.role, region=obj.region, department=obj.department)
+        """Through the services, so every grant is scope-checked and audited. An edit of the role, region,
+        department or user is a revocation of the old grant and a grant of the new one, in one transaction:
+        saving the form directly would bypass the audit, granting alone would leave the old grant in force."""
+        if change and not form.changed_data:
+            return
+        if change:
+            services.revoke_membership(request.user, Membership.objects.select_related("region", "user").get(pk=obj.pk))
+        granted = services.grant_membership(
+            request.user, obj.user, role=obj.role, region=obj.region, department=obj.department
+        )
+        obj.pk = granted.pk  # the admin's redirect and message name the grant now in force
 
     def delete_model(self, request, obj):
         services.revoke_membership(request.user, obj)
 
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # the bulk "delete selected" action, one audited revocation each
+            for membership in queryset.select_related("region", "user"):
+                services.revoke_membership(request.user, membership)
+
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ("name", "code", "region")
     search_fields = ("name", "code")

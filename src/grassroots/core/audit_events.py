@@ -23,12 +23,18 @@ class AuditEvent(IntEnum):
     PERSON_REVEALED = 205
     PERSON_SEARCHED = 206
     PERSON_ACCOUNT_RELINKED = 207
+    PERSON_MOVED = 208
+    PERSON_MOVED_OUT = 209
+    PERSON_DIED = 210
     HOUSE_CREATED = 211
     HOUSE_VIEWED = 212
     HOUSE_SEARCHED = 213
+    HOUSE_UPDATED = 214
     HOUSEHOLD_CREATED = 215
+    HOUSEHOLD_UPDATED = 216
     LEGAL_PERSON_CREATED = 221
     LEGAL_PERSON_VIEWED = 222
+    LEGAL_PERSON_UPDATED = 223
     TAG_ADDED = 231
     TAG_REMOVED = 232
     REGISTRY_EXPORTED = 241
@@ -86,6 +92,7 @@ class AuditEvent(IntEnum):
     # keys and system 900–999
     KEYS_ROTATED = 901
     DEMO_LOADED = 902
+    CONFIG_CHANGED = 903  # a vocabulary or configuration row edited in the Django admin
     # the audit log itself: an auditor's read is a read of personal-data metadata
     AUDIT_SEARCHED = 951
     AUDIT_PROOF_VIEWED = 952
@@ -103,7 +110,13 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.PERSON_REVEALED: _("查看完整信息"),
     AuditEvent.PERSON_SEARCHED: _("查找人员"),
     AuditEvent.PERSON_ACCOUNT_RELINKED: _("重新关联居民账号"),
+    AuditEvent.PERSON_MOVED: _("人员迁入或更换住址"),
+    AuditEvent.PERSON_MOVED_OUT: _("人员迁出"),
+    AuditEvent.PERSON_DIED: _("登记死亡"),
     AuditEvent.HOUSE_CREATED: _("登记房屋"),
+    AuditEvent.HOUSE_UPDATED: _("修改房屋"),
+    AuditEvent.HOUSEHOLD_UPDATED: _("修改户"),
+    AuditEvent.LEGAL_PERSON_UPDATED: _("修改法人"),
     AuditEvent.HOUSE_VIEWED: _("查看房屋"),
     AuditEvent.HOUSE_SEARCHED: _("查找房屋"),
     AuditEvent.HOUSEHOLD_CREATED: _("登记家庭户"),
@@ -161,6 +174,7 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.SIGNAL_SUBMITTED: _("接口报送风险信号"),
     AuditEvent.KEYS_ROTATED: _("轮换密钥"),
     AuditEvent.DEMO_LOADED: _("加载演示数据"),
+    AuditEvent.CONFIG_CHANGED: _("修改配置"),
     AuditEvent.AUDIT_SEARCHED: _("查询审计日志"),
     AuditEvent.AUDIT_PROOF_VIEWED: _("查看包含证明"),
     AuditEvent.AUDIT_CHECKPOINT_EXPORTED: _("下载签名检查点"),

@@ -52,6 +52,14 @@ class ErrorCode(StrEnum):
     REPORTER_REQUIRED = "reporter_required"  # assisted and hotline reports need the reporter's name and phone
     INVALID_PHOTO = "invalid_photo"  # not a JPEG, PNG or WebP image, empty, or not valid base64
     TOO_MANY_PHOTOS = "too_many_photos"
+    # registry
+    NOT_A_GRID = "not_a_grid"  # people, houses and legal persons are placed in a grid, not a larger region
+    OUTSIDE_GRID = "outside_grid"  # the house named lies in another grid than the record
+    UNKNOWN_CHOICE = "unknown_choice"  # a value outside its vocabulary (residence type, house type, industry, tag)
+    INVALID_MOVE = "invalid_move"  # a move to nowhere, to the same address, or into a household of another house
+    PERSON_INACTIVE = "person_inactive"  # the person moved out of the area or died
+    STALE_VERSION = "stale_version"  # the record changed since the editor loaded it (optimistic concurrency)
+    ACCOUNT_LINKED = "account_linked"  # the person or the login is already linked elsewhere
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -72,6 +80,10 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.RATING_WINDOW_CLOSED: 409,
     ErrorCode.NEEDS_ARBITRATION: 409,
     ErrorCode.NO_ARBITRATION_NEEDED: 409,
+    # registry
+    ErrorCode.PERSON_INACTIVE: 409,
+    ErrorCode.STALE_VERSION: 409,
+    ErrorCode.ACCOUNT_LINKED: 409,
 }
 
 

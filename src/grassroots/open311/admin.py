@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from grassroots.audit.admin import AuditedAdmin
 from grassroots.open311.models import ApiKey
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    """Keys are issued with `grassroots open311 key create` (the key is shown once); here they are revoked."""
+class ApiKeyAdmin(AuditedAdmin):
+    """Keys are issued with `grassroots open311 key create` (the key is shown once); here they are revoked, audited."""
 
     list_display = ("name", "is_active", "created_at")
     fields = ("name", "is_active")

@@ -235,3 +235,6 @@ def export(request: HttpRequest, kind: str, fmt: str = "xlsx", region: int | Non
     from grassroots.registry.views import export_response
 
     return export_response(request, request.auth, kind, fmt=fmt, region=_region_or_none(request, region), tag=tag)
+
+
+from grassroots.registry import edit_api  # noqa: E402, F401  (its editing operations join this router)

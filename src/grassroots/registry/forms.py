@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.registry.models import HouseType, Residence
+from grassroots.registry.models import Household, HouseType, Industry, PersonStatus, Residence
 
 
 class GridChoiceField(forms.ModelChoiceField):
@@ -37,3 +37,56 @@ class HouseForm(forms.Form):
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
+
+
+class _Versioned(forms.Form):
+    """Every edit form carries the version the editor was shown; the service refuses a stale one (409)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PersonEditForm(_Versioned):
+    """Name and phone are prefilled only for roles that see them in full; left blank, they stay as they are
+    (a masked value must never be saved back over the real one)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=40, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    residence = forms.ChoiceField(label=_("人口类型"), choices=Residence.choices)
+
+
+class PersonMoveForm(_Versioned):
+    door_number = forms.CharField(label=_("迁入房屋门牌"), max_length=160)
+    household = forms.IntegerField(label=_("户编号（可选）"), required=False, min_value=1)
+    on_date = forms.DateField(label=_("迁入日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DepartureForm(_Versioned):
+    status = forms.ChoiceField(
+        label=_("变更"), choices=[(PersonStatus.MOVED_OUT, _("迁出本辖区")), (PersonStatus.DECEASED, _("死亡"))]
+    )
+    on_date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class HouseEditForm(_Versioned):
+    road = forms.CharField(label=_("街路巷"), max_length=60)
+    number = forms.CharField(label=_("门牌号"), max_length=20)
+    building = forms.CharField(label=_("楼栋"), max_length=20, required=False)
+    unit = forms.CharField(label=_("单元"), max_length=20, required=False)
+    room = forms.CharField(label=_("室"), max_length=20, required=False)
+    house_type = forms.ChoiceField(label=_("类型"), choices=HouseType.choices)
+    is_rental = forms.BooleanField(label=_("出租屋"), required=False)
+
+
+class HouseholdForm(_Versioned):
+    kind = forms.ChoiceField(label=_("户别"), choices=Household.Kind.choices)
+    head = forms.TypedChoiceField(label=_("户主"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head"].choices = [("", "—")] + [(m["id"], m["name"]) for m in members]
+
+
+class LegalPersonEditForm(_Versioned):
+    name = forms.CharField(label=_("名称"), max_length=120)
+    address = forms.CharField(label=_("地址"), max_length=200)
+    industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.fields import EncryptedTextField
 from grassroots.core.ids import new_id
+from grassroots.core.time import now
 
 
 class HouseType(models.TextChoices):
@@ -36,6 +37,7 @@ class House(models.Model):
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)  # optimistic concurrency
 
     class Meta:
         verbose_name = _("房屋")
@@ -61,6 +63,7 @@ class Household(models.Model):
     house = models.ForeignKey(House, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households")
     kind = models.CharField(_("户别"), max_length=20, choices=Kind.choices, default=Kind.FAMILY)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("户")
@@ -74,6 +77,14 @@ class Residence(models.TextChoices):
     REGISTERED = "registered", _("户籍人口")
     FLOATING = "floating", _("流动人口")
     FOREIGN = "foreign", _("境外人员")
+
+
+class PersonStatus(models.TextChoices):
+    """Whether the person still lives in the area. Only ACTIVE people count as resident population."""
+
+    ACTIVE = "active", _("在册")
+    MOVED_OUT = "moved_out", _("已迁出")
+    DECEASED = "deceased", _("已死亡")
 
 
 class Person(models.Model):
@@ -110,9 +121,14 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.ACTIVE, db_index=True
+    )
+    status_date = models.DateField(_("迁出或死亡日期"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("人员")
@@ -120,6 +136,40 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"人员 {self.pk}"  # never the name: str() ends up in logs and admin pages
+
+
+class ChangeKind(models.TextChoices):
+    EDITED = "edited", _("信息更正")
+    PHONE = "phone", _("更换电话")
+    MOVED_IN = "moved_in", _("迁入")
+    MOVED_HOUSE = "moved_house", _("更换住房")
+    HOUSEHOLD = "household", _("更换户")
+    MOVED_OUT = "moved_out", _("迁出")
+    DIED = "died", _("死亡")
+
+
+class PersonChange(models.Model):
+    """One entry of a person's change history (变更记录). Field names and non-personal facts (residence type,
+    status, house and household ids) are plain; before/after values of personal fields are sealed like the
+    person's own columns, and every display masks them by the viewer's role (registry/history.py)."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("变更类型"), max_length=20, choices=ChangeKind.choices)
+    at = models.DateTimeField(_("时间"), default=now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    on_date = models.DateField(_("发生日期"), null=True, blank=True)
+    fields = models.JSONField(_("变更字段"), default=list)
+    facts = models.JSONField(_("变更内容"), default=dict)  # field → [before, after], non-personal only
+    sealed = EncryptedTextField(_("个人信息变更"), blank=True)  # JSON field → [before, after], encrypted
+
+    class Meta:
+        verbose_name = _("人员变更记录")
+        verbose_name_plural = _("人员变更记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}"
 
 
 class Industry(models.TextChoices):
@@ -153,6 +203,7 @@ class LegalPerson(models.Model):
     house = models.ForeignKey(House, verbose_name=_("所在房屋"), null=True, blank=True, on_delete=models.SET_NULL)
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("法人单位")

@@ -8,6 +8,7 @@ from operator import or_
 
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_in_scope, require_perm, scoped
@@ -16,7 +17,7 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.registry.identifiers import parse_uscc
-from grassroots.registry.models import House, HouseType, Industry, LegalPerson, Person, Tagging
+from grassroots.registry.models import House, Household, HouseType, Industry, LegalPerson, Person, Tagging
 from grassroots.registry.services import persons_for, require_grid
 
 
@@ -30,17 +31,39 @@ def legal_persons_for(actor, perm: Perm = Perm.VIEW_REGISTRY) -> QuerySet[LegalP
     return scoped(LegalPerson.objects.all(), actor, perm).select_related("region").prefetch_related(tags)
 
 
-def _check_lnglat(lng: float | None, lat: float | None, region: Region) -> None:
+def check_house_fields(road: str, number: str, house_type: str) -> None:
+    if not road.strip() or not number.strip():
+        raise DomainError(ErrorCode.INVALID_INPUT, _("街路巷和门牌号不能为空"))
+    if house_type not in HouseType.values:
+        raise DomainError(ErrorCode.UNKNOWN_CHOICE, _("未知的房屋类型：%(value)s") % {"value": house_type})
+
+
+def check_door_free(door: str, *, other_than: House | None = None) -> None:
+    taken = House.objects.filter(door_number=door)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than.pk)
+    if taken.exists():
+        raise DomainError(ErrorCode.DUPLICATE, _("门牌 %(door)s 已登记") % {"door": door})
+
+
+def check_legal_fields(name: str, address: str, industry: str) -> None:
+    if industry not in Industry.values:
+        raise DomainError(ErrorCode.UNKNOWN_CHOICE, _("未知的行业门类：%(value)s") % {"value": industry})
+    if not name.strip() or not address.strip():
+        raise DomainError(ErrorCode.INVALID_INPUT, _("名称和地址不能为空"))
+
+
+def check_lnglat(lng: float | None, lat: float | None, region: Region) -> None:
     if (lng is None) != (lat is None):
-        raise DomainError(ErrorCode.INVALID_INPUT, "经纬度须同时提供 / give both lng and lat")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("经纬度须同时提供"))
     if lng is None:
         return
     if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "坐标超出范围 / coordinate out of range")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, _("坐标超出范围"))
     if region.min_lng is not None and not (
         region.min_lng <= lng <= region.max_lng and region.min_lat <= lat <= region.max_lat
     ):
-        raise DomainError(ErrorCode.OUT_OF_RANGE, "坐标不在该网格范围内 / the point is outside the grid")
+        raise DomainError(ErrorCode.OUT_OF_RANGE, _("坐标不在该网格范围内"))
 
 
 @transaction.atomic
@@ -62,14 +85,10 @@ def create_house(
     require_grid(region)
     if actor is not None:
         require_in_scope(actor, Perm.EDIT_REGISTRY, region.path)
-    if not road.strip() or not number.strip():
-        raise DomainError(ErrorCode.INVALID_INPUT, "街路巷和门牌号不能为空")
-    if house_type not in HouseType.values:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的房屋类型：{house_type}")
-    _check_lnglat(lng, lat, region)
+    check_house_fields(road, number, house_type)
+    check_lnglat(lng, lat, region)
     door = House.compose_door_number(road, number, building, unit, room)
-    if House.objects.filter(door_number=door).exists():
-        raise DomainError(ErrorCode.DUPLICATE, f"门牌 {door} 已登记")
+    check_door_free(door)
     house = House(
         region=region,
         road=road.strip(),
@@ -102,7 +121,7 @@ def search_houses(actor, query: str, *, limit: int = 50) -> list[House]:
     variants = door_query_variants(query)
     query = min(variants, key=len)
     if len(query) < 2:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请输入至少两个字的门牌号 / type at least two characters")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("请输入至少两个字的门牌号"))
     match = reduce(or_, (Q(door_number__contains=v) for v in variants))
     found = list(houses_for(actor).filter(match).order_by("door_number")[:limit])
     record(
@@ -144,12 +163,9 @@ def create_legal_person(
     if actor is not None:
         require_in_scope(actor, Perm.EDIT_REGISTRY, region.path)
     code = parse_uscc(uscc)
-    if industry not in Industry.values:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的行业门类：{industry}")
-    if not name.strip() or not address.strip():
-        raise DomainError(ErrorCode.INVALID_INPUT, "名称和地址不能为空")
+    check_legal_fields(name, address, industry)
     if LegalPerson.objects.filter(uscc=code).exists():
-        raise DomainError(ErrorCode.DUPLICATE, f"统一社会信用代码 {code} 已登记")
+        raise DomainError(ErrorCode.DUPLICATE, _("统一社会信用代码 %(code)s 已登记") % {"code": code})
     entity = LegalPerson(
         region=region,
         uscc=code,
@@ -172,3 +188,26 @@ def get_legal_person_for(actor, entity_id: int) -> LegalPerson:
         raise NotFound()
     record(actor=actor, event=AuditEvent.LEGAL_PERSON_VIEWED, target=entity)
     return entity
+
+
+def households_for(actor, perm: Perm = Perm.VIEW_REGISTRY) -> QuerySet[Household]:
+    return scoped(Household.objects.all(), actor, perm, path_field="house__region__path").select_related(
+        "house__region"
+    )
+
+
+@transaction.atomic
+def get_household_for(actor, household_id: int) -> tuple[Household, list[Person]]:
+    """A household with its members; the read is logged as a view of its house naming the people shown."""
+    require_perm(actor, Perm.VIEW_REGISTRY)
+    household = households_for(actor).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound()
+    members = list(persons_for(actor).filter(household=household).order_by("-is_household_head", "birth_date"))
+    record(
+        actor=actor,
+        event=AuditEvent.HOUSE_VIEWED,
+        target=household.house,
+        extra={"household": str(household.pk), "residents": [str(p.pk) for p in members]},
+    )
+    return household, members

@@ -39,8 +39,12 @@ def person_row(viewer, person: Person) -> dict:
         "door_number": person.house.door_number if person.house_id else None,
         "household_id": person.household_id,
         "is_household_head": person.is_household_head,
+        "status": person.status,
+        "status_label": person.get_status_display(),
+        "status_date": person.status_date,
         "tags": [t.tag.name for t in person.taggings.all()],
         "is_demo": person.is_demo,
+        "version": person.version,
     }
 
 
@@ -62,6 +66,7 @@ def house_row(house: House) -> dict:
         "lat": house.lat,
         "tags": [t.tag.name for t in house.taggings.all()],
         "is_demo": house.is_demo,
+        "version": house.version,
     }
 
 
@@ -77,4 +82,5 @@ def legal_person_row(entity: LegalPerson) -> dict:
         "grid": entity.region.name,
         "tags": [t.tag.name for t in entity.taggings.all()],
         "is_demo": entity.is_demo,
+        "version": entity.version,
     }

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from grassroots.areas.models import Level, Region
 from grassroots.core.errors import DomainError, ErrorCode
-from grassroots.registry.models import House, LegalPerson, Person, Tagging
+from grassroots.registry.models import House, LegalPerson, Person, PersonStatus, Tagging
 from grassroots.registry.places import houses_for, legal_persons_for
 from grassroots.registry.services import age_cutoff, persons_for
 
@@ -34,7 +35,7 @@ def filter_persons(
 ) -> QuerySet[Person]:
     for age in (min_age, max_age):
         if age is not None and not 0 <= age <= MAX_AGE:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"年龄应在 0–{MAX_AGE} 之间 / age must be 0–{MAX_AGE}")
+            raise DomainError(ErrorCode.OUT_OF_RANGE, _("年龄应在 0–%(max)s 之间") % {"max": MAX_AGE})
     qs = _in_region(qs, region)
     if tag:
         qs = qs.filter(taggings__tag__code=tag)
@@ -103,6 +104,8 @@ def counts_by_child(parent: Region, persons: QuerySet, houses: QuerySet, legal: 
             totals[child_of(grid_id)] += n
         return totals
 
+    # Resident population: people who moved out of the area or died stay on record but are no longer counted.
+    persons = persons.filter(status=PersonStatus.ACTIVE)
     people, homes = rollup(persons), rollup(houses)
     rentals, firms = rollup(houses.filter(is_rental=True)), rollup(legal)
     tagged: Counter = Counter()

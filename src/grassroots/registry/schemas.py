@@ -19,8 +19,12 @@ class PersonOut(Schema):
     house_id: str | None
     door_number: str | None
     is_household_head: bool
+    status: str = Field("active", description="active（在册）、moved_out（已迁出）或 deceased（已死亡）")
+    status_label: str = ""
+    status_date: dt.date | None = None
     tags: list[str]
     is_demo: bool
+    version: int = Field(1, description="修改时原样带回；记录已被他人修改时返回 409")
 
 
 class PersonIn(Schema):
@@ -72,6 +76,7 @@ class HouseOut(Schema):
     lat: float | None
     tags: list[str]
     is_demo: bool
+    version: int = 1
 
 
 class HouseDetailOut(HouseOut):
@@ -102,6 +107,7 @@ class LegalPersonOut(Schema):
     grid: str
     tags: list[str]
     is_demo: bool
+    version: int = 1
 
 
 class LegalPersonIn(Schema):
@@ -127,3 +133,76 @@ class RegionCountOut(Schema):
     rentals: int
     legal_persons: int
     tagged_persons: int
+
+
+# Edits: every body carries the version the editor was shown; a field left out stays as it is.
+class PersonEditIn(Schema):
+    version: int
+    name: str | None = Field(None, min_length=1, max_length=40)
+    phone: str | None = Field(None, max_length=20)
+    residence: str | None = None
+
+
+class PersonMoveIn(Schema):
+    version: int
+    house_id: str | None = Field(None, max_length=20)
+    household_id: str | None = Field(None, max_length=20)
+    on_date: dt.date | None = None
+
+
+class PersonDepartureIn(Schema):
+    version: int
+    status: str = Field(..., description="moved_out（迁出本辖区）或 deceased（死亡）")
+    on_date: dt.date | None = None
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class PersonHistoryOut(Schema):
+    id: str
+    kind: str
+    kind_label: str
+    at: dt.datetime
+    on_date: dt.date | None
+    actor: str
+    changes: list[ChangeOut]
+
+
+class HouseEditIn(Schema):
+    version: int
+    road: str | None = Field(None, min_length=1, max_length=60)
+    number: str | None = Field(None, min_length=1, max_length=20)
+    building: str | None = Field(None, max_length=20)
+    unit: str | None = Field(None, max_length=20)
+    room: str | None = Field(None, max_length=20)
+    house_type: str | None = None
+    is_rental: bool | None = None
+    lng: float | None = None
+    lat: float | None = None
+
+
+class HouseholdEditIn(Schema):
+    version: int
+    kind: str | None = None
+    head_id: str | None = Field(None, max_length=20)
+
+
+class HouseholdOut(Schema):
+    id: str
+    house_id: str
+    kind: str
+    kind_label: str
+    members: list[PersonOut]
+    version: int
+
+
+class LegalPersonEditIn(Schema):
+    version: int
+    name: str | None = Field(None, min_length=1, max_length=120)
+    address: str | None = Field(None, min_length=1, max_length=200)
+    industry: str | None = None

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_in_scope, require_perm, scoped
@@ -22,7 +23,7 @@ MAX_LIST_AUDIT_IDS = 200
 
 def require_grid(region: Region) -> None:
     if region.level != Level.GRID:
-        raise DomainError(ErrorCode.INVALID_INPUT, "人、房、法人必须登记到网格 / must be placed in a grid")
+        raise DomainError(ErrorCode.NOT_A_GRID, _("人、房、法人必须登记到网格"))
 
 
 def persons_for(actor, perm: Perm = Perm.VIEW_REGISTRY) -> QuerySet[Person]:
@@ -50,12 +51,11 @@ def create_person(
         require_in_scope(actor, Perm.EDIT_REGISTRY, region.path)
     name = (name or "").strip()
     if not 1 <= len(name) <= 40:
-        raise DomainError(ErrorCode.INVALID_INPUT, "姓名不能为空且不超过40字")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("姓名不能为空且不超过40字"))
     facts = parse_id_number(id_number)
-    if residence not in Residence.values:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知的人口类型：{residence}")
+    _check_residence(residence)
     if house is not None and house.region_id != region.pk:
-        raise DomainError(ErrorCode.INVALID_INPUT, "房屋不在该网格内 / house is in another grid")
+        raise DomainError(ErrorCode.OUTSIDE_GRID, _("房屋不在该网格内"))
     person = Person(
         region=region,
         name=name,
@@ -70,36 +70,69 @@ def create_person(
         is_demo=is_demo,
     )
     if Person.objects.filter(id_number_bidx=person.id_number_bidx).exists():
-        raise DomainError(ErrorCode.DUPLICATE, "该身份证号已登记 / this ID number is already registered")
+        raise DomainError(ErrorCode.DUPLICATE, _("该身份证号已登记"))
     try:
         with transaction.atomic():
             person.save(force_insert=True)
     except IntegrityError:
-        raise DomainError(ErrorCode.DUPLICATE, "该身份证号已登记 / this ID number is already registered") from None
+        raise DomainError(ErrorCode.DUPLICATE, _("该身份证号已登记")) from None
     record(actor=actor, event=AuditEvent.PERSON_CREATED, target=person, extra={"region": region.code})
     return person
 
 
+def _check_residence(residence: str) -> None:
+    if residence not in Residence.values:
+        raise DomainError(ErrorCode.UNKNOWN_CHOICE, _("未知的人口类型：%(value)s") % {"value": residence})
+
+
+def check_version(model, obj, version: int | None):
+    """Lock the row and compare the version the editor saw: a stale edit is refused (409), never merged."""
+    current = model.objects.select_for_update().filter(pk=obj.pk).values_list("version", flat=True).first()
+    if current is None:
+        raise NotFound()
+    if version is not None and version != current:
+        raise DomainError(ErrorCode.STALE_VERSION, _("该记录已被他人修改，请刷新后再改"))
+    obj.version = current + 1
+
+
 @transaction.atomic
 def update_person(
-    actor, person: Person, *, phone: str | None = None, residence: str | None = None, house: House | None = None
+    actor,
+    person: Person,
+    *,
+    version: int | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    residence: str | None = None,
 ) -> Person:
+    """Correct a person's name, phone or residence type. Moves, 迁出 and deaths are registry.edits verbs.
+
+    `version` is the one the editor was shown (pages and the API always send it); each change goes into the
+    person's history (registry/history.py), sealed where personal, and the audit names the fields only.
+    """
+    from grassroots.registry import history
+
     require_in_scope(actor, Perm.EDIT_REGISTRY, person.region.path)
-    changed = []
+    before = {"name": person.name, "phone": person.phone, "residence": person.residence}
+    after = dict(before)
+    if name is not None:
+        after["name"] = name.strip()
+        if not 1 <= len(after["name"]) <= 40:
+            raise DomainError(ErrorCode.INVALID_INPUT, _("姓名不能为空且不超过40字"))
     if phone is not None:
-        person.phone = normalise_phone(phone) if phone else ""
-        changed.append("phone")
+        after["phone"] = normalise_phone(phone) if phone.strip() else ""
     if residence is not None:
-        if residence not in Residence.values:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"未知的人口类型：{residence}")
-        person.residence = residence
-        changed.append("residence")
-    if house is not None:
-        if house.region_id != person.region_id:
-            raise DomainError(ErrorCode.INVALID_INPUT, "房屋不在该人员所在网格 / house is in another grid")
-        person.house = house
-        changed.append("house")
-    person.save()
+        _check_residence(residence)
+        after["residence"] = residence
+    changed = [f for f in before if before[f] != after[f]]
+    check_version(Person, person, version)
+    if not changed:
+        raise DomainError(ErrorCode.INVALID_INPUT, _("没有需要保存的修改"))
+    for field in changed:
+        setattr(person, field, after[field])
+    bidx = [f"{f}_bidx" for f in changed if f in ("name", "phone")]
+    person.save(update_fields=[*changed, *bidx, "version", "updated_at"])  # only what was checked
+    history.record_change(actor, person, before={f: before[f] for f in changed}, after=after)
     # Field names only: the audit log must not become a second copy of the personal data.
     record(actor=actor, event=AuditEvent.PERSON_UPDATED, target=person, extra={"fields": changed})
     return person
@@ -130,10 +163,10 @@ def record_listing(actor, persons: list[Person], *, filters: dict) -> None:
 def reveal_person_field(actor, person: Person, *, field: str, reason: str) -> str:
     """Show one field unmasked, for a stated reason. Only roles with REVEAL_PII over the person's grid."""
     if field not in ("name", "id_number", "phone"):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"未知字段：{field}")
+        raise DomainError(ErrorCode.UNKNOWN_CHOICE, _("未知字段：%(field)s") % {"field": field})
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise DomainError(ErrorCode.INVALID_INPUT, "查看完整信息必须填写事由 / a reason is required")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("查看完整信息必须填写事由"))
     require_in_scope(actor, Perm.REVEAL_PII, person.region.path)
     record(actor=actor, event=AuditEvent.PERSON_REVEALED, target=person, extra={"field": field, "reason": reason[:200]})
     return getattr(person, field)
@@ -151,7 +184,7 @@ def find_persons(actor, *, id_number: str = "", phone: str = "", name: str = "")
     if name:
         qs = qs.filter(name_bidx=crypto.blind_index(name, purpose="name"))
     if not (id_number or phone or name):
-        raise DomainError(ErrorCode.INVALID_INPUT, "请提供身份证号、电话或姓名 / give an ID number, phone or name")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("请提供身份证号、电话或姓名"))
     found = list(qs[:50])
     record(
         actor=actor,
@@ -188,7 +221,7 @@ def add_tag(actor, target, tag: Tag, *, note: str = "") -> Tagging:
     if actor is not None:
         require_in_scope(actor, Perm.EDIT_REGISTRY, path)
     if tag.applies_to != kind:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"标签“{tag.name}”不适用于此类对象")
+        raise DomainError(ErrorCode.UNKNOWN_CHOICE, _("标签“%(tag)s”不适用于此类对象") % {"tag": tag.name})
     tagging, created = Tagging.objects.get_or_create(
         tag=tag,
         **{kind: target},
@@ -203,7 +236,7 @@ def add_tag(actor, target, tag: Tag, *, note: str = "") -> Tagging:
 def remove_tag(actor, target, tag: Tag) -> None:
     path, kind = _target_path_and_kind(target)
     require_in_scope(actor, Perm.EDIT_REGISTRY, path)
-    deleted, _ = Tagging.objects.filter(tag=tag, **{kind: target}).delete()
+    deleted, _count = Tagging.objects.filter(tag=tag, **{kind: target}).delete()
     if deleted:
         record(actor=actor, event=AuditEvent.TAG_REMOVED, target=target, extra={"tag": tag.code})
 
@@ -229,11 +262,7 @@ def link_account(actor, person: Person, user) -> Person:
     if current == user.pk:
         return person
     if current is not None:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "该人员已关联其他账号，更换须由社区工作人员重新关联 / "
-            "the person is linked to another account; community staff must re-link it",
-        )
+        raise DomainError(ErrorCode.ACCOUNT_LINKED, _("该人员已关联其他账号，更换须由社区工作人员重新关联"))
     _refuse_account_linked_elsewhere(person, user)
     person.account = user
     person.save(update_fields=["account", "updated_at"])
@@ -271,7 +300,7 @@ def _locked_account_id(person: Person) -> int | None:
 
 def _refuse_account_linked_elsewhere(person: Person, user) -> None:
     if Person.objects.filter(account=user).exclude(pk=person.pk).exists():
-        raise DomainError(ErrorCode.CONFLICT, "该账号已关联其他人员 / the account is linked to someone else")
+        raise DomainError(ErrorCode.ACCOUNT_LINKED, _("该账号已关联其他人员"))
 
 
 def verified_person(user) -> Person | None:

@@ -36,6 +36,7 @@ def _own(attr: str):
 PARAMS = {
     "person_id": _pair(lambda w: w.p1.pk, lambda w: w.p4.pk),
     "house_id": _pair(lambda w: w.h1.pk, lambda w: w.h4.pk),
+    "household_id": _pair(lambda w: w.rec.household_in.pk, lambda w: w.rec.household_out.pk),
     "entity_id": _pair(lambda w: w.firm.pk, lambda w: w.rec.firm4.pk),
     "region_id": _pair(lambda w: w.G1.pk, lambda w: w.G4.pk),
     "case_id": _pair(lambda w: w.cases.inside.pk, lambda w: w.cases.outside.pk),

@@ -120,6 +120,7 @@ def _records(cast) -> SimpleNamespace:
     from grassroots.audit import log
     from grassroots.audit.models import AuditEntry
     from grassroots.registry import places
+    from grassroots.registry.services import create_household
     from grassroots.risk import services as risk
     from grassroots.sharing import services as open_data
 
@@ -138,6 +139,8 @@ def _records(cast) -> SimpleNamespace:
     checkpoint = log.make_checkpoint()
     return SimpleNamespace(
         firm4=firm4,
+        household_in=create_household(None, house=cast.h1),
+        household_out=create_household(None, house=cast.h4),
         warning_in=warning(cast.G1),
         warning_out=warning(cast.G4),
         entry_in=entry(cast.p1),

@@ -143,4 +143,4 @@ def test_only_staff_over_the_persons_grid_can_link_an_account(case_cast):
     link_account(case_cast.grid_g1, case_cast.p1, case_cast.resident)
     with pytest.raises(DomainError) as err:
         link_account(case_cast.staff_s1, case_cast.p3, case_cast.resident)
-    assert err.value.code == ErrorCode.CONFLICT
+    assert err.value.code == ErrorCode.ACCOUNT_LINKED  # its own code since the registry's error codes (issue 12)

@@ -31,7 +31,7 @@ def test_a_second_link_does_not_overwrite_the_first(linked):
     for actor in (linked.grid_g1, linked.worker_c1):
         with pytest.raises(DomainError) as err:
             link_account(actor, linked.p1, linked.newcomer)
-        assert err.value.code == ErrorCode.CONFLICT
+        assert err.value.code == ErrorCode.ACCOUNT_LINKED
     assert account_of(linked.p1) == linked.resident.pk
 
 
@@ -67,7 +67,7 @@ def test_a_re_link_still_refuses_an_account_linked_to_someone_else(linked):
     link_account(linked.staff_s1, linked.p3, linked.newcomer)
     with pytest.raises(DomainError) as err:
         relink_account(linked.worker_c1, linked.p1, linked.newcomer)
-    assert err.value.code == ErrorCode.CONFLICT
+    assert err.value.code == ErrorCode.ACCOUNT_LINKED
 
 
 def test_the_page_re_links_only_with_the_explicit_verb(linked, client):

@@ -50,7 +50,7 @@ def test_grid_worker_cannot_register_outside_their_grid(cast):
 def test_people_must_be_placed_in_a_grid(cast):
     with pytest.raises(DomainError) as err:
         services.create_person(cast.admin, region=cast.C1, name="赵六", id_number=valid_id(seq="447"))
-    assert err.value.code == ErrorCode.INVALID_INPUT
+    assert err.value.code == ErrorCode.NOT_A_GRID
 
 
 def test_find_by_id_number_uses_the_blind_index_within_scope(cast):
