@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts import services
 from grassroots.accounts.models import Department, Membership, User
-from grassroots.audit.admin import AuditedAdmin, AuditedMixin
+from grassroots.core.admin_audit import AuditedAdmin, AuditedMixin
 
 
 class MembershipInline(admin.TabularInline):

@@ -4,8 +4,8 @@ from django.db import transaction
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_in_scope
 from grassroots.areas.models import Region
-from grassroots.audit.admin import AuditedAdmin
-from grassroots.audit.events import AuditEvent
+from grassroots.core.admin_audit import AuditedAdmin
+from grassroots.core.audit_events import AuditEvent
 
 
 @admin.register(Region)

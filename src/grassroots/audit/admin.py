@@ -7,39 +7,11 @@ AuditedMixin saves with an audit entry naming the changed fields, in the same tr
 """
 
 from django.contrib import admin
-from django.db import transaction
 
-from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
-from grassroots.audit.services import record
+from grassroots.core.admin_audit import AuditedAdmin, AuditedMixin
 
-
-class AuditedMixin:
-    """save_model / delete_model with an audit entry (CONFIG_CHANGED, field names only) in one transaction."""
-
-    audit_event = AuditEvent.CONFIG_CHANGED
-
-    def audit(self, request, obj, action: str, fields: list[str]) -> None:
-        record(actor=request.user, event=self.audit_event, target=obj, extra={"action": action, "fields": fields})
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            self.audit(request, obj, "changed" if change else "added", list(form.changed_data))
-
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            self.audit(request, obj, "deleted", [])
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():  # "delete selected": one audited deletion each
-            for obj in queryset:
-                self.delete_model(request, obj)
-
-
-class AuditedAdmin(AuditedMixin, admin.ModelAdmin):
-    pass
+__all__ = ["AuditedAdmin", "AuditedMixin", "AuditEntryAdmin"]
 
 
 @admin.register(AuditEntry)

@@ -3,8 +3,8 @@ workbench, through the services, never edited in the admin. Category edits are a
 
 from django.contrib import admin
 
-from grassroots.audit.admin import AuditedAdmin
 from grassroots.cases.models import Category
+from grassroots.core.admin_audit import AuditedAdmin
 
 
 @admin.register(Category)

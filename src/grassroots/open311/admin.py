@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from grassroots.audit.admin import AuditedAdmin
+from grassroots.core.admin_audit import AuditedAdmin
 from grassroots.open311.models import ApiKey
 
 

@@ -4,7 +4,7 @@ and edit it past the registry's services; staff use the registry pages instead (
 
 from django.contrib import admin
 
-from grassroots.audit.admin import AuditedAdmin
+from grassroots.core.admin_audit import AuditedAdmin
 from grassroots.registry.models import Tag
 
 
