@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.areas.models import Region
 from grassroots.cases.models import OPEN_STATUSES, Case
-from grassroots.registry.models import Person, Tagging
+from grassroots.registry.models import Person, PersonStatus, Tagging
 from grassroots.risk.levels import NAMES_ZH
 from grassroots.risk.models import BaselineSnapshot, Status, Warning
 
@@ -43,11 +43,17 @@ def take_baseline(day: dt.date | None = None) -> int:
     regions = list(Region.objects.only("id", "path", "population", "households"))
     paths = {r.pk: r.path for r in regions}
     persons = _spread(
-        ((g, "persons", n) for g, n in Person.objects.order_by().values_list("region_id").annotate(n=Count("id"))),
+        (
+            (g, "persons", n)
+            for g, n in Person.objects.filter(status=PersonStatus.ACTIVE)
+            .order_by()
+            .values_list("region_id")
+            .annotate(n=Count("id"))
+        ),
         paths,
     )
     tags = _spread(
-        Tagging.objects.filter(person__isnull=False)
+        Tagging.objects.filter(person__status=PersonStatus.ACTIVE)
         .order_by()
         .values_list("person__region_id", "tag__name")
         .annotate(n=Count("id")),

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from grassroots.areas.models import Level, Region
-from grassroots.registry.models import House, LegalPerson, Person
+from grassroots.registry.models import House, LegalPerson, Person, PersonStatus
 
 # Feature → (中文, English) and the unit a coefficient is read in (shares per 10 percentage points).
 FEATURES = {
@@ -26,7 +26,8 @@ def grid_features(today: dt.date | None = None) -> pd.DataFrame:
     born_before = today.replace(year=today.year - 60)
     people = {
         row["region_id"]: row
-        for row in Person.objects.order_by()
+        for row in Person.objects.filter(status=PersonStatus.ACTIVE)  # moved out or died: not residents
+        .order_by()
         .values("region_id")
         .annotate(population=Count("id"), elderly=Count("id", filter=Q(birth_date__lte=born_before)))
     }

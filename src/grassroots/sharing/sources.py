@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.areas.models import Region
 from grassroots.cases.models import Case
 from grassroots.core.time import within_days
-from grassroots.registry.models import Person
+from grassroots.registry.models import Person, PersonStatus
 from grassroots.sharing.models import Sensitivity
 
 GEN, IMP, CORE = Sensitivity.GENERAL, Sensitivity.IMPORTANT, Sensitivity.CORE
@@ -99,7 +99,9 @@ def _region_row(region: Region) -> dict:
 
 def _persons(path: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
     return (
-        Person.objects.filter(region__path__startswith=path).select_related("region").prefetch_related("taggings__tag")
+        Person.objects.filter(region__path__startswith=path, status=PersonStatus.ACTIVE)
+        .select_related("region")
+        .prefetch_related("taggings__tag")
     )
 
 
