@@ -10,12 +10,14 @@ INSERT … SELECT keeps a large inbox inside the database; the SQL is the same o
 from django.core.management.color import no_style
 from django.db import migrations
 
+# The LIKE patterns go as parameters: a literal % would be read as a placeholder marker by the drivers.
 TOPIC = """CASE
     WHEN n.case_id IS NOT NULL THEN 'cases.progress'
-    WHEN n.link LIKE '/risk/%' THEN 'risk.warning'
-    WHEN n.link LIKE '/sharing/grants/%' THEN 'sharing.grant'
-    WHEN n.link LIKE '/sharing/%' THEN 'sharing.request'
+    WHEN n.link LIKE %s THEN 'risk.warning'
+    WHEN n.link LIKE %s THEN 'sharing.grant'
+    WHEN n.link LIKE %s THEN 'sharing.request'
     ELSE '' END"""
+PATTERNS = ["/risk/%", "/sharing/grants/%", "/sharing/%"]
 
 
 def _reset_sequence(schema_editor, model) -> None:
@@ -30,7 +32,8 @@ def forwards(apps, schema_editor):
         f"SELECT n.id, n.user_id, {TOPIC}, COALESCE(c.number, ''), n.message, "
         "CASE WHEN n.case_id IS NULL THEN n.link ELSE '/cases/' || CAST(n.case_id AS VARCHAR(20)) || '/' END, "
         "n.created_at, n.read_at "
-        "FROM cases_notification n LEFT JOIN cases_case c ON c.id = n.case_id"
+        "FROM cases_notification n LEFT JOIN cases_case c ON c.id = n.case_id",
+        PATTERNS,
     )
     _reset_sequence(schema_editor, new)
 
