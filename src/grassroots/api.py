@@ -64,6 +64,7 @@ def _mount() -> None:
     from grassroots.accounts.api import router as accounts_router
     from grassroots.areas.api import router as areas_router
     from grassroots.cases.api import router as cases_router
+    from grassroots.notifications.api import router as notifications_router
     from grassroots.registry.api import router as registry_router
     from grassroots.risk.api import router as risk_router
     from grassroots.sharing.api import router as sharing_router
@@ -71,6 +72,8 @@ def _mount() -> None:
     api.add_router("/regions", areas_router)
     api.add_router("/registry", registry_router)
     api.add_router("/accounts", accounts_router)
+    # Before the cases router, whose /{case_id} paths would otherwise be tried first; the path is historical.
+    api.add_router("/cases/notifications", notifications_router)
     api.add_router("/cases", cases_router)
     api.add_router("/sharing", sharing_router)
     api.add_router("/risk", risk_router)

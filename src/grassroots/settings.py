@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "axes",
     "grassroots.core",
     "grassroots.audit",
+    "grassroots.notifications",
     "grassroots.areas",
     "grassroots.accounts",
     "grassroots.registry",
@@ -285,7 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     "cases-auto-confirm": {"task": "grassroots.cases.tasks.auto_confirm", "schedule": 3600.0},
     "audit-checkpoint": {"task": "grassroots.audit.tasks.checkpoint", "schedule": 600.0},
     "sharing-escalate": {"task": "grassroots.sharing.tasks.escalate_overdue", "schedule": 900.0},
-    "risk-webhooks": {"task": "grassroots.risk.tasks.send_pending_webhooks", "schedule": 60.0},
+    # The webhook outbox of every app (notifications/webhooks.py); the entry keeps its first name.
+    "risk-webhooks": {"task": "grassroots.notifications.tasks.send_pending_webhooks", "schedule": 60.0},
     "risk-decay": {"task": "grassroots.risk.tasks.decay_scores", "schedule": 600.0},
     # Daily risk jobs at fixed local times (CELERY_TIMEZONE), in order, once yesterday is complete.
     "risk-baseline": {"task": "grassroots.risk.tasks.take_baseline", "schedule": crontab(hour=1, minute=10)},

@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("areas/", include("grassroots.areas.urls")),
     path("registry/", include("grassroots.registry.urls")),
+    # The inbox kept its address under /cases/ when notifications became an app of their own.
+    path("cases/notifications/", include("grassroots.notifications.urls")),
     path("cases/", include("grassroots.cases.urls")),
     path("portal/", include("grassroots.portal.urls")),
     path("open311/v2/", include("grassroots.open311.urls")),

@@ -20,7 +20,7 @@ from grassroots.accounts.roles import PERMISSIONS, Perm
 
 STAFF_AREAS = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit"})
 STAFF_NAMES = frozenset({"home", "tokens"})
-RESIDENT_PAGES = frozenset({"cases:notifications"})
+RESIDENT_PAGES: frozenset[str] = frozenset()  # staff-namespace pages a resident may open (none today)
 # Path parameters that name a record: an entry with one is asked about an object inside and one outside.
 RECORD_PARAMS = frozenset(
     {"person_id", "house_id", "household_id", "entity_id", "region_id", "case_id", "case_number", "warning_id",

@@ -167,6 +167,17 @@ ENTRIES: dict[str, Entry] = {
             "industry": "F",
         },
     ),  # fmt: skip
+    # Notifications: one's own inbox and e-mail choices (under /cases/notifications/, their historical path)
+    "page GET notifications:inbox": page(signed_in()),
+    "page POST notifications:inbox": page(signed_in(REDIRECT)),
+    "page GET notifications:channels": page(signed_in()),
+    "page POST notifications:channels": page(signed_in(REDIRECT), body={"email:cases.progress": "on"}),
+    "api GET /api/v1/cases/notifications": Entry(signed_in()),
+    "api POST /api/v1/cases/notifications/{notification_id}/read": Entry(own()),
+    "api GET /api/v1/cases/notifications/channels": Entry(signed_in()),
+    "api PUT /api/v1/cases/notifications/channels": Entry(
+        signed_in(), body={"choices": [{"topic": "cases.progress", "email": False}]}
+    ),
     # Cases
     "page GET cases:workbench": page(any_perm(Perm.VIEW_CASES, Perm.HANDLE_CASES)),
     "page GET cases:new": page(by_perm(Perm.REPORT_CASES)),
@@ -175,8 +186,6 @@ ENTRIES: dict[str, Entry] = {
     "page POST cases:routing": page(by_perm(Perm.MANAGE_ROUTING, REDIRECT)),
     "page GET cases:hotline": page(by_perm(Perm.REPORT_CASES)),
     "page POST cases:hotline": page(by_perm(Perm.REPORT_CASES, one(200, 400))),
-    "page GET cases:notifications": page(signed_in(), resident=OK),
-    "page POST cases:notifications": page(signed_in(REDIRECT), resident=REDIRECT),
     "page GET cases:detail": page(CASE_SEEN),
     "page POST cases:act": page(case_rule(handles_case, REDIRECT)),
     "api GET /api/v1/cases/categories": Entry(signed_in()),
@@ -198,8 +207,6 @@ ENTRIES: dict[str, Entry] = {
     "api POST /api/v1/cases/hotline-import": Entry(
         by_perms(Perm.REPORT_CASES, Perm.VIEW_CASES, inside=WRITE), body=UPLOAD
     ),
-    "api GET /api/v1/cases/notifications": Entry(signed_in()),
-    "api POST /api/v1/cases/notifications/{notification_id}/read": Entry(own()),
     "api GET /api/v1/cases/{case_id}": Entry(CASE_SEEN),
     "api POST /api/v1/cases/{case_id}/accept": Entry(case_rule(handles_case)),
     "api POST /api/v1/cases/{case_id}/return": Entry(

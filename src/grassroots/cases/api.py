@@ -12,7 +12,7 @@ from grassroots.areas.services import get_region_for
 from grassroots.cases import duplicates, handling, intake, queries, residents
 from grassroots.cases.access import cases_for, get_case_for, require_case_role, view_case
 from grassroots.cases.evidence import Photo
-from grassroots.cases.models import Category, Channel, Notification
+from grassroots.cases.models import Category, Channel
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.cases.schemas import (
     CaseDetailOut,
@@ -24,7 +24,6 @@ from grassroots.cases.schemas import (
     FollowIn,
     MergeIn,
     NoteIn,
-    NotificationOut,
     OwnerIn,
     ProgressIn,
     RateIn,
@@ -34,10 +33,9 @@ from grassroots.cases.schemas import (
     SuperviseIn,
 )
 from grassroots.core import idempotency
-from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.core.pagination import BoundedLimitOffset, LazyRows
 from grassroots.core.schemas import errors
-from grassroots.core.time import now
 
 router = Router(tags=["cases"])
 
@@ -131,33 +129,6 @@ def hotline_import(request: HttpRequest, file: UploadedFile = File(...)):  # noq
     from grassroots.cases.hotline import import_upload
 
     return import_upload(request.auth, file)
-
-
-@router.get("/notifications", response=list[NotificationOut])
-def notifications(request: HttpRequest, unread: bool = False):
-    qs = Notification.objects.filter(user=request.auth)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return [_notification(n) for n in qs[:100]]
-
-
-@router.post("/notifications/{notification_id}/read", response=NotificationOut)
-def read_notification(request: HttpRequest, notification_id: int):
-    updated = Notification.objects.filter(pk=notification_id, user=request.auth).update(read_at=now())
-    if not updated:
-        raise NotFound()
-    return _notification(Notification.objects.get(pk=notification_id))
-
-
-def _notification(n: Notification) -> dict:
-    return {
-        "id": n.pk,
-        "message": n.message,
-        "case_id": str(n.case_id) if n.case_id else None,
-        "link": n.link,
-        "created_at": n.created_at,
-        "read_at": n.read_at,
-    }
 
 
 @router.get("/{case_id}", response=CaseDetailOut)

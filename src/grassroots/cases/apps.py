@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "grassroots.cases"
     label = "cases"
     verbose_name = _("事件办理")
+
+    def ready(self) -> None:
+        from grassroots.cases.notify import register_topics
+
+        register_topics()

@@ -21,7 +21,7 @@ from grassroots.audit.services import record
 from grassroots.cases import classify, evidence, numbering, routing
 from grassroots.cases.evidence import Photo
 from grassroots.cases.models import Case, CaseEvent, Category, Channel, Follower
-from grassroots.cases.notify import notify, owners_of
+from grassroots.cases.notify import ASSIGNED, notify, owners_of
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.core.time import now
 from grassroots.registry.identifiers import normalise_phone
@@ -190,7 +190,10 @@ def open_case(actor, report: Report, *, channel: Channel) -> Case:
         extra={"channel": channel, "assisted": assisted, "region": grid.code},
     )
     notify(
-        case, owners_of(case), f"新事件 {case.number}：{case.title}（{category.name}），请于 {due:%m-%d %H:%M} 前办结"
+        case,
+        owners_of(case),
+        f"新事件 {case.number}：{case.title}（{category.name}），请于 {due:%m-%d %H:%M} 前办结",
+        topic=ASSIGNED,
     )
     return case
 

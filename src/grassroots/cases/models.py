@@ -249,21 +249,6 @@ class Rating(models.Model):
         return f"{self.case_id} {self.score}"
 
 
-class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE)
-    message = models.CharField(max_length=300)
-    link = models.CharField(max_length=200, blank=True)  # where to act, for notices that are not about a case
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.message[:40]
-
-
 class TrainingExample(models.Model):
     """A staff correction of the auto-classification, kept to retrain the classifier."""
 

@@ -1,16 +1,27 @@
-"""Notifications: an in-app list for every user concerned, and e-mail through Django's mail backend.
+"""Who hears about a case (its followers, owners, arbiters), and the case notice itself.
 
-Mail goes out after the transaction commits, so a rolled-back change never sends anything.
+The sending is the notifications app's (`notifications.services.notify`: in-app, then e-mail after commit by
+each person's choices); what cases adds is who is concerned, the case number as reference and its page as link.
 """
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.models import Membership
 from grassroots.accounts.roles import Role
-from grassroots.cases.models import Case, Follower, Notification
+from grassroots.cases.models import Case, Follower
+from grassroots.notifications.services import notify as notify_users
+from grassroots.notifications.topics import register_topic
+
+ASSIGNED = "cases.assigned"  # to those who must act: a new case, a deadline near
+PROGRESS = "cases.progress"  # to those following it: accepted, returned, resolved, closed …
+
+
+def register_topics() -> None:
+    register_topic(ASSIGNED, _("待办事件与超时提醒"))
+    register_topic(PROGRESS, _("事件办理进展"))
 
 
 def followers_of(case: Case) -> set:
@@ -34,26 +45,7 @@ def arbiters_of(case: Case) -> set:
     return {m.user for m in rows if case.region_path.startswith(m.region.path)}
 
 
-def notify(case: Case, users, message: str) -> int:
-    return notify_users(users, message, case=case, subject=f"[{case.number}] {message[:60]}")
-
-
-def notify_users(
-    users, message: str, link: str = "", *, case: Case | None = None, subject: str = "", email: bool = True
-) -> int:
-    """In-app notice (with a link to what needs attention) plus e-mail after commit. Any app may call it."""
-    users = {u for u in users if u is not None and u.is_active}
-    Notification.objects.bulk_create(
-        [Notification(user=u, case=case, message=message[:300], link=link[:200]) for u in users]
-    )
-    recipients = sorted({u.email for u in users if u.email}) if email else []
-    if recipients:
-        subject = subject or message[:60]
-        transaction.on_commit(lambda: send_each(subject, message, recipients))
-    return len(users)
-
-
-def send_each(subject: str, message: str, recipients: list[str]) -> None:
-    """One message per recipient over one connection: a shared To: list would show each address to everyone."""
-    mails = [EmailMessage(subject, message, None, [address]) for address in recipients]
-    get_connection(fail_silently=True).send_messages(mails)
+def notify(case: Case, users, message: str, *, topic: str = PROGRESS) -> int:
+    """A notice about this case: its number as reference, its page as the link, the number in the subject."""
+    link, subject = reverse("cases:detail", args=[case.pk]), f"[{case.number}] {message[:60]}"
+    return notify_users(users, message, topic=topic, link=link, ref=case.number, subject=subject)

@@ -153,12 +153,3 @@ class CategoryOut(Schema):
     name: str
     parent: str | None
     allow_anonymous: bool
-
-
-class NotificationOut(Schema):
-    id: int
-    message: str
-    case_id: str | None
-    link: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None

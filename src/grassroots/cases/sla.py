@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.cases.handling import escalate_case
 from grassroots.cases.models import OPEN_STATUSES, Case, Status
-from grassroots.cases.notify import notify, owners_of
+from grassroots.cases.notify import ASSIGNED, notify, owners_of
 from grassroots.core.time import now
 
 
@@ -20,7 +20,8 @@ def warn_due(moment: dt.datetime | None = None) -> int:
     count = 0
     for case in Case.objects.filter(status__in=OPEN_STATUSES, warned=False, warn_at__lte=moment, due_at__gt=moment):
         with transaction.atomic():
-            notify(case, owners_of(case), f"{case.number} 即将超时，请于 {case.due_at:%m-%d %H:%M} 前办结")
+            message = f"{case.number} 即将超时，请于 {case.due_at:%m-%d %H:%M} 前办结"
+            notify(case, owners_of(case), message, topic=ASSIGNED)
             Case.objects.filter(pk=case.pk).update(warned=True)
         count += 1
     return count

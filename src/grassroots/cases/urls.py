@@ -8,7 +8,6 @@ urlpatterns = [
     path("new/", views.new_case, name="new"),
     path("routing/", views.routing, name="routing"),
     path("hotline/", views.hotline_import, name="hotline"),
-    path("notifications/", views.notifications, name="notifications"),
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/act/<str:verb>/", views.act, name="act"),
 ]

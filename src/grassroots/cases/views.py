@@ -21,12 +21,12 @@ from grassroots.cases import duplicates, handling, intake, queries, residents
 from grassroots.cases.access import can, can_handle, cases_for, get_case_for, view_case
 from grassroots.cases.forms import ReportForm, category_choices, photos_from, report_from
 from grassroots.cases.handling import UNFIXED_REASONS
-from grassroots.cases.models import Channel, Notification, Status
+from grassroots.cases.models import Channel, Status
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
 from grassroots.core.pages import safe_next
-from grassroots.core.time import now, parse_day
+from grassroots.core.time import parse_day
 
 
 def _int(value):
@@ -201,15 +201,6 @@ def new_case(request):
             messages.success(request, f"已受理，编号 {case.number}")
             return redirect("cases:detail", case.pk)
     return render(request, "cases/new.html", {"form": form, "channel": channel})
-
-
-@login_required
-def notifications(request):
-    rows = Notification.objects.filter(user=request.user).select_related("case")[:100]
-    if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=now())
-        return redirect("cases:notifications")
-    return render(request, "cases/notifications.html", {"rows": rows})
 
 
 @login_required

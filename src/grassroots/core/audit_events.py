@@ -89,6 +89,8 @@ class AuditEvent(IntEnum):
     PLAN_ADOPTED = 607
     PLAN_DECLINED = 608
     SIGNAL_SUBMITTED = 609
+    # notifications 700–799
+    NOTIFICATION_CHOICES_CHANGED = 701
     # keys and system 900–999
     KEYS_ROTATED = 901
     DEMO_LOADED = 902
@@ -172,6 +174,7 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.PLAN_ADOPTED: _("采纳预案建议"),
     AuditEvent.PLAN_DECLINED: _("不采纳预案建议"),
     AuditEvent.SIGNAL_SUBMITTED: _("接口报送风险信号"),
+    AuditEvent.NOTIFICATION_CHOICES_CHANGED: _("修改通知方式"),
     AuditEvent.KEYS_ROTATED: _("轮换密钥"),
     AuditEvent.DEMO_LOADED: _("加载演示数据"),
     AuditEvent.CONFIG_CHANGED: _("修改配置"),

@@ -7,6 +7,7 @@ class RiskConfig(AppConfig):
     verbose_name = _("风险预警")
 
     def ready(self) -> None:
-        from grassroots.risk import warning_rollup
+        from grassroots.risk import delivery, warning_rollup
 
         warning_rollup.register()
+        delivery.register_topics()

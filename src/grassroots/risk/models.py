@@ -233,28 +233,6 @@ class Subscription(models.Model):
         return f"{self.user} · {self.region_id}"
 
 
-class Delivery(models.Model):
-    """One webhook delivery of one warning event, retried with backoff until sent or given up."""
-
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
-    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=30)
-    payload = models.JSONField()
-    # pending, sending (claimed by one sender until next_attempt_at, the lease), sent, failed (gave up)
-    status = models.CharField(max_length=10, default="pending")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.warning_id} → {self.subscription_id} {self.status}"
-
-
 class BaselineSnapshot(models.Model):
     """底数: the key counts of a region on a day, kept so they can be compared over time."""
 

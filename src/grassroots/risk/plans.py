@@ -18,8 +18,9 @@ from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import grants
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from grassroots.notifications.services import notify
+from grassroots.risk.delivery import PLAN
 from grassroots.risk.events import warning_event
 from grassroots.risk.levels import NAMES_ZH
 from grassroots.risk.models import EventKind, PlanProposal, ProposalStatus, Warning, WarningRule
@@ -59,7 +60,7 @@ def propose_plan(rule: WarningRule, warning: Warning) -> PlanProposal | None:
     )
     # Stored text stays Chinese whatever the reader's language (as warning summaries do).
     message = f"【{NAMES_ZH[warning.level]}预警】建议启动《{name}》，请决定是否采纳：{warning.summary}"
-    notify_users(leaders_over(warning.region_path), message, f"/risk/warnings/{warning.pk}/")
+    notify(leaders_over(warning.region_path), message, topic=PLAN, link=f"/risk/warnings/{warning.pk}/")
     return proposal
 
 

@@ -2,12 +2,15 @@
 
 from celery import shared_task
 
-from grassroots.risk import baseline, delivery, scoring
+from grassroots.notifications import webhooks
+from grassroots.risk import baseline, scoring
 
 
 @shared_task(name="grassroots.risk.tasks.send_pending_webhooks")
 def send_pending_webhooks() -> dict[str, int]:
-    return delivery.send_pending()
+    """The webhook outbox moved to notifications (its beat entry now names that task): kept for messages
+    already queued under this name by an older release."""
+    return webhooks.send_pending()
 
 
 @shared_task(name="grassroots.risk.tasks.decay_scores")

@@ -6,3 +6,8 @@ class SharingConfig(AppConfig):
     name = "grassroots.sharing"
     label = "sharing"
     verbose_name = _("数据共享与开放")
+
+    def ready(self) -> None:
+        from grassroots.sharing import topics
+
+        topics.register()

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_noop
 from grassroots.accounts.roles import Perm
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases.notify import notify_users
+from grassroots.notifications.services import notify
 from grassroots.sharing.models import DataErrorReport, RequestStatus, ShareRequest, StepKind
 from grassroots.sharing.models.exchange import DUE_STATUSES
+from grassroots.sharing.topics import GRANT, REQUEST
 from grassroots.sharing.workflow import add_step, department_members, notice, request_link, reviewers_for
 
 BATCH = 500
@@ -44,7 +45,7 @@ def escalate_request(request_id: int, now: dt.datetime) -> bool:
     if request.status == RequestStatus.PROVIDER:
         who |= department_members(request.dataset.department_id, Perm.MANAGE_DATASETS)
     message = notice(gettext_noop("【超期督办】数据共享申请「%(title)s」已超过办理时限"), title=request.dataset.title)
-    notify_users(who, message, request_link(request))
+    notify(who, message, topic=REQUEST, link=request_link(request))
     record(actor=None, event=AuditEvent.SHARE_ESCALATED, target=request, extra={"status": request.status})
     return True
 
@@ -59,7 +60,7 @@ def escalate_report(report_id: int, now: dt.datetime) -> bool:
         dataset.department.region.path
     )
     message = notice(gettext_noop("【超期督办】数据纠错「%(record)s」未在期限内答复"), record=report.record_ref)
-    notify_users(who, message, reverse("sharing:grant", args=[report.grant_id]))
+    notify(who, message, topic=GRANT, link=reverse("sharing:grant", args=[report.grant_id]))
     record(actor=None, event=AuditEvent.DATA_ERROR_ESCALATED, target=report)
     return True
 

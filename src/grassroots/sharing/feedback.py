@@ -12,10 +12,11 @@ from django.utils.translation import gettext_noop
 from grassroots.accounts.roles import Perm
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.notifications.services import notify
 from grassroots.sharing.catalogue import require_department
 from grassroots.sharing.models import DataErrorReport, ShareGrant
+from grassroots.sharing.topics import GRANT
 from grassroots.sharing.workflow import department_members, notice, working_deadline
 
 
@@ -40,7 +41,7 @@ def report_data_error(actor, grant: ShareGrant, *, record_ref: str, description:
     message = notice(
         gettext_noop("数据纠错待答复：%(title)s · %(record)s"), title=grant.dataset.title, record=record_ref
     )
-    notify_users(department_members(grant.dataset.department_id, Perm.MANAGE_DATASETS), message, link)
+    notify(department_members(grant.dataset.department_id, Perm.MANAGE_DATASETS), message, topic=GRANT, link=link)
     record(actor=actor, event=AuditEvent.DATA_ERROR_REPORTED, target=report, extra={"grant": grant.pk})
     return report
 
@@ -58,7 +59,7 @@ def answer_data_error(actor, report: DataErrorReport, *, answer: str, corrected:
     report.answered_by, report.answered_at = actor, timezone.now()
     report.save(update_fields=["answer", "corrected", "answered_by", "answered_at"])
     message = notice(gettext_noop("数据纠错已答复：%(record)s"), record=report.record_ref)
-    notify_users({report.reported_by}, message, reverse("sharing:grant", args=[report.grant_id]))
+    notify({report.reported_by}, message, topic=GRANT, link=reverse("sharing:grant", args=[report.grant_id]))
     record(
         actor=actor,
         event=AuditEvent.DATA_ERROR_ANSWERED,

@@ -19,8 +19,8 @@ from django.utils.translation import gettext, gettext_noop
 from grassroots.accounts.roles import Perm
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.notifications.services import notify
 from grassroots.sharing.catalogue import PII_KINDS, PII_LABELS, require_department
 from grassroots.sharing.models import (
     Dataset,
@@ -33,6 +33,7 @@ from grassroots.sharing.models import (
     StepKind,
 )
 from grassroots.sharing.sources import SOURCES
+from grassroots.sharing.topics import GRANT
 from grassroots.sharing.transitions import transition
 from grassroots.sharing.workflow import (
     department_members,
@@ -147,7 +148,7 @@ def _suspend(actor, grant: ShareGrant, reason: str, changed: list[str], now) -> 
         title=grant.dataset.title,
         changes=reason[:120],
     )
-    notify_users(who, message, request_link(request))
+    notify(who, message, topic=GRANT, link=request_link(request))
 
 
 @transaction.atomic

@@ -22,12 +22,13 @@ from grassroots.accounts.scope import covers, grants_with, scoped
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.audit.subjects import SUBJECT_KEYS as AUDIT_SUBJECT_KEYS
-from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from grassroots.notifications.services import notify
 from grassroots.sharing import reading
 from grassroots.sharing.catalogue import require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import DataErrorReport, GrantUse, RequestStatus, Resource, ShareGrant, ShareRequest
 from grassroots.sharing.sources import SOURCES
+from grassroots.sharing.topics import GRANT
 from grassroots.sharing.transitions import transition
 from grassroots.sharing.workflow import department_members, notice
 
@@ -127,7 +128,7 @@ def revoke_grant(actor, grant: ShareGrant, *, reason: str) -> ShareGrant:
     message = notice(
         gettext_noop("数据共享授权已被撤销：%(title)s（%(reason)s）"), title=grant.dataset.title, reason=reason[:60]
     )
-    notify_users(department_members(grant.consumer_id, Perm.REQUEST_DATA), message, "")
+    notify(department_members(grant.consumer_id, Perm.REQUEST_DATA), message, topic=GRANT)
     return grant
 
 

@@ -25,9 +25,9 @@ from grassroots.accounts.scope import covers, grants_with
 from grassroots.areas.models import Region
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.cases.notify import notify_users
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
 from grassroots.core.workcalendar import calendar
+from grassroots.notifications.services import notify
 from grassroots.sharing.catalogue import get_dataset_for, require_department, require_graded, require_sharing_role
 from grassroots.sharing.models import (
     RequestStatus,
@@ -39,6 +39,7 @@ from grassroots.sharing.models import (
     StepKind,
 )
 from grassroots.sharing.models.exchange import OPEN_STATUSES
+from grassroots.sharing.topics import GRANT, REQUEST
 from grassroots.sharing.transitions import add_step, check, transition
 
 
@@ -154,10 +155,11 @@ def submit_request(actor, spec: RequestSpec) -> ShareRequest:
     )
     add_step(request, StepKind.SUBMITTED, actor)
     record(actor=actor, event=AuditEvent.SHARE_REQUESTED, target=request, extra={"fields": fields})
-    notify_users(
+    notify(
         reviewers_for(dataset.department.region.path),
         notice(gettext_noop("数据共享申请待合规审查：%(title)s"), title=dataset.title),
-        request_link(request),
+        topic=REQUEST,
+        link=request_link(request),
     )
     return request
 
@@ -228,7 +230,9 @@ def _review_again(actor, request: ShareRequest, *, approve: bool, reasons: str) 
         | department_members(request.dataset.department_id, Perm.MANAGE_DATASETS)
         | {request.requested_by}
     )
-    notify_users(who, notice(message, title=grant.dataset.title, reasons=reasons[:60]), request_link(request))
+    notify(
+        who, notice(message, title=grant.dataset.title, reasons=reasons[:60]), topic=GRANT, link=request_link(request)
+    )
     return request
 
 
@@ -253,11 +257,11 @@ def decide_compliance(actor, request: ShareRequest, *, approve: bool, reasons: s
             title=request.dataset.title,
             consumer=request.consumer,
         )
-        notify_users(providers, message, request_link(request))
+        notify(providers, message, topic=REQUEST, link=request_link(request))
     else:
         changes["decided_at"] = now
         message = notice(gettext_noop("数据共享申请未通过合规审查：%(reasons)s"), reasons=reasons)
-        notify_users({request.requested_by}, message, request_link(request))
+        notify({request.requested_by}, message, topic=REQUEST, link=request_link(request))
     extra = {"approved": approve}
     return transition(request, verb, actor, approved=approve, reasons=reasons, changes=changes, extra=extra)
 
@@ -304,10 +308,11 @@ def decide_provider(
         )
     else:
         message = notice(gettext_noop("提供部门不予共享：%(reasons)s"), reasons=reasons)
-    notify_users(
+    notify(
         department_members(request.consumer_id, Perm.REQUEST_DATA) | {request.requested_by},
         message,
-        request_link(request),
+        topic=REQUEST,
+        link=request_link(request),
     )
     return request
 

@@ -42,7 +42,8 @@ def _users(cast) -> None:
 
 def _cases(cast) -> SimpleNamespace:
     from grassroots.cases import intake
-    from grassroots.cases.models import Channel, Notification
+    from grassroots.cases.models import Channel
+    from grassroots.notifications.models import Notification
 
     route_city_management(cast.cgk, cast.S1)
     text = {"title": "占道经营", "description": "早市摊贩占用人行道经营，行人只能走机动车道"}
@@ -55,8 +56,8 @@ def _cases(cast) -> SimpleNamespace:
     for column in COLUMNS:
         if column.role is not None:
             user = getattr(cast, column.name)
-            notes[column.name] = Notification.objects.create(user=user, case=None, message="matrix")
-    notes["other"] = Notification.objects.create(user=cast.resident2, case=None, message="matrix")
+            notes[column.name] = Notification.objects.create(user=user, message="matrix")
+    notes["other"] = Notification.objects.create(user=cast.resident2, message="matrix")
     return SimpleNamespace(inside=inside, inside2=inside2, outside=outside, notes=notes)
 
 

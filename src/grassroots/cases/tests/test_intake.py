@@ -4,9 +4,10 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
 from grassroots.cases.evidence import Photo
 from grassroots.cases.intake import open_case
-from grassroots.cases.models import Case, Channel, Evidence, Notification, Status
+from grassroots.cases.models import Case, Channel, Evidence, Status
 from grassroots.cases.tests.conftest import report
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.notifications.models import Notification
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -28,7 +29,7 @@ def test_department_rules_route_to_the_department(case_cast):
         channel=Channel.PORTAL,
     )
     assert (case.owner_department, case.owner_region) == (case_cast.cgk, case_cast.S1)
-    assert Notification.objects.filter(user=case_cast.officer, case=case).exists()
+    assert Notification.objects.filter(user=case_cast.officer, ref=case.number, link=f"/cases/{case.pk}/").exists()
 
 
 def test_the_door_number_locates_the_case(case_cast):

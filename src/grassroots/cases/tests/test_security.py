@@ -5,9 +5,9 @@ from django.core import mail
 
 from grassroots.cases.intake import open_case
 from grassroots.cases.models import Channel
-from grassroots.cases.notify import notify_users
 from grassroots.cases.tests.conftest import report
 from grassroots.cases.tests.test_views import login
+from grassroots.notifications.services import notify
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def test_each_recipient_gets_a_message_of_their_own(cast, django_capture_on_comm
         user.email = f"u{i}@example.org"
         user.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
-        notify_users([cast.grid_g1, cast.worker_c1, cast.staff_s1], "测试通知")
+        notify([cast.grid_g1, cast.worker_c1, cast.staff_s1], "测试通知", topic="cases.progress")
     assert sorted(m.to[0] for m in mail.outbox) == ["u0@example.org", "u1@example.org", "u2@example.org"]
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
 

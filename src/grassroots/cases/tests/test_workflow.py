@@ -5,10 +5,11 @@ import pytest
 from grassroots.cases import handling, residents, sla
 from grassroots.cases.duplicates import find_duplicates, merge_case
 from grassroots.cases.intake import open_case
-from grassroots.cases.models import Channel, Notification, Outcome, Status
+from grassroots.cases.models import Channel, Outcome, Status
 from grassroots.cases.tests.conftest import report
 from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
 from grassroots.core.time import now
+from grassroots.notifications.models import Notification
 
 
 @pytest.fixture

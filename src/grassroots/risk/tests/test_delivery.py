@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from grassroots.core import outbound
 from grassroots.core.errors import DomainError, ErrorCode
-from grassroots.risk import delivery, services, tasks
-from grassroots.risk.models import Delivery
+from grassroots.notifications import tasks, webhooks
+from grassroots.notifications.models import Delivery
+from grassroots.risk import delivery, services
 
 
 class Receiver:
@@ -92,11 +93,11 @@ def test_a_warning_is_posted_signed_to_the_webhook(cast, receiver, django_captur
         warning = services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3).warning
     ((headers, body),) = receiver.received
     signature, event = headers["X-Grassroots-Signature"], headers["X-Grassroots-Event"]
-    assert delivery.verify(secret, signature, body, event=event)
-    assert not delivery.verify(secret, signature, body.replace(b"AQI", b"PM10"), event=event)
-    assert not delivery.verify("0" * 64, signature, body, event=event)
-    assert not delivery.verify(secret, signature, body, event=event, now=time.time() + 600)
-    assert not delivery.verify(secret, signature, body, event="warning.escalated")  # the event is signed too
+    assert webhooks.verify(secret, signature, body, event=event)
+    assert not webhooks.verify(secret, signature, body.replace(b"AQI", b"PM10"), event=event)
+    assert not webhooks.verify("0" * 64, signature, body, event=event)
+    assert not webhooks.verify(secret, signature, body, event=event, now=time.time() + 600)
+    assert not webhooks.verify(secret, signature, body, event="warning.escalated")  # the event is signed too
     sent = json.loads(body)
     assert sent["event"] == "warning.opened" and sent["warning"]["id"] == str(warning.pk)
     assert sent["warning"]["level_name"] == "橙色" and headers["X-Grassroots-Event"] == "warning.opened"
@@ -114,7 +115,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_given_up(cast, local, d
         waits = []
         for _ in range(4):
             waits.append(round((item.next_attempt_at - timezone.now()).total_seconds() / 60))
-            delivery.send_pending(now=item.next_attempt_at + dt.timedelta(seconds=1))
+            webhooks.send_pending(now=item.next_attempt_at + dt.timedelta(seconds=1))
             item.refresh_from_db()
         assert waits == [1, 2, 4, 8]
         assert (item.status, item.attempts) == ("failed", 5) and len(failing.received) == 5
@@ -154,14 +155,14 @@ def test_a_delivery_claimed_by_one_sender_is_not_posted_by_another(cast, local, 
 
         def on_commit_task():
             try:
-                first.append(delivery.send_pending())
+                first.append(webhooks.send_pending())
             finally:
                 connection.close()
 
         sender = threading.Thread(target=on_commit_task)
         sender.start()
         assert slow.arrived.wait(10)
-        assert delivery.send_pending() == {"sent": 0, "failed": 0}  # the beat task, while the POST is open
+        assert webhooks.send_pending() == {"sent": 0, "failed": 0}  # the beat task, while the POST is open
         hold.set()
         sender.join(10)
         assert first == [{"sent": 1, "failed": 0}] and len(slow.received) == 1
@@ -174,11 +175,11 @@ def test_a_delivery_claimed_by_one_sender_is_not_posted_by_another(cast, local, 
 def test_a_claim_whose_sender_died_is_taken_up_after_its_lease(cast, receiver):
     delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url=receiver.url)
     services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
-    (claimed,) = delivery.claim()  # and then the sender crashed before posting
+    (claimed,) = webhooks.claim()  # and then the sender crashed before posting
     item = Delivery.objects.get(pk=claimed)
-    assert item.status == "sending" and delivery.claim() == []
-    assert delivery.send_pending() == {"sent": 0, "failed": 0} and not receiver.received
-    assert delivery.send_pending(now=item.next_attempt_at + dt.timedelta(seconds=1)) == {"sent": 1, "failed": 0}
+    assert item.status == "sending" and webhooks.claim() == []
+    assert webhooks.send_pending() == {"sent": 0, "failed": 0} and not receiver.received
+    assert webhooks.send_pending(now=item.next_attempt_at + dt.timedelta(seconds=1)) == {"sent": 1, "failed": 0}
     assert len(receiver.received) == 1
 
 
@@ -189,7 +190,7 @@ def test_a_stored_url_that_is_not_http_is_given_up_without_a_request(cast, monke
     )
     delivery.Subscription.objects.filter(pk=subscription.pk).update(webhook_url="file:///etc/passwd")  # legacy row
     services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
-    assert delivery.send_pending() == {"sent": 0, "failed": 1}
+    assert webhooks.send_pending() == {"sent": 0, "failed": 1}
     item = Delivery.objects.get()
     assert (item.status, item.attempts) == ("failed", 1) and item.last_error.startswith("outbound.scheme")
 
@@ -223,7 +224,7 @@ def test_a_name_that_turns_internal_after_saving_is_refused_at_sending(cast, mon
     )
     services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
     table["hooks.example.org"] = "10.0.0.7"  # DNS changed (or was made to) since the check at saving
-    assert delivery.send_pending() == {"sent": 0, "failed": 1}
+    assert webhooks.send_pending() == {"sent": 0, "failed": 1}
     item = Delivery.objects.get()
     assert item.status == "failed" and item.last_error.startswith("outbound.private_address")
 
@@ -233,7 +234,7 @@ def test_a_redirect_answer_is_not_followed_and_is_retried(cast, local, receiver)
     try:
         delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url=redirecting.url)
         services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
-        assert delivery.send_pending() == {"sent": 0, "failed": 1}
+        assert webhooks.send_pending() == {"sent": 0, "failed": 1}
         item = Delivery.objects.get()
         assert (item.status, item.response_status, item.attempts) == ("pending", 307, 1)
         assert item.last_error.startswith("outbound.redirect") and len(redirecting.received) == 1
@@ -266,11 +267,11 @@ def test_a_receiver_that_hangs_does_not_hold_up_the_others(cast, local, receiver
             delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url=url)
         services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
         for position, url in enumerate(urls):
-            Delivery.objects.filter(subscription__webhook_url=url).update(
+            Delivery.objects.filter(url=url).update(
                 next_attempt_at=timezone.now() - dt.timedelta(minutes=3 - position)
             )
-        assert delivery.send_pending() == {"sent": 2, "failed": 1}
-        stuck, waited, prompt = (Delivery.objects.get(subscription__webhook_url=url) for url in urls)
+        assert webhooks.send_pending() == {"sent": 2, "failed": 1}
+        stuck, waited, prompt = (Delivery.objects.get(url=url) for url in urls)
         assert stuck.status == "pending" and stuck.last_error.startswith("outbound.timeout")
         assert (waited.status, prompt.status) == ("sent", "sent")
     finally:
@@ -283,7 +284,7 @@ def test_a_delivery_is_signed_when_it_leaves_not_when_it_was_queued(cast, local,
     """One worker, two deliveries, ten minutes pass during the first: the second is still fresh."""
     local.WEBHOOK_MAX_WORKERS = 1
     clock = [1_800_000_000]
-    monkeypatch.setattr(delivery, "time", SimpleNamespace(time=lambda: clock[0]))
+    monkeypatch.setattr(webhooks, "time", SimpleNamespace(time=lambda: clock[0]))
     real_post = outbound.post
 
     def post_then_ten_minutes_pass(*args, **kwargs):
@@ -298,7 +299,7 @@ def test_a_delivery_is_signed_when_it_leaves_not_when_it_was_queued(cast, local,
         for r in (first, second):
             delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, webhook_url=r.url)
         services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
-        assert delivery.send_pending() == {"sent": 2, "failed": 0}
+        assert webhooks.send_pending() == {"sent": 2, "failed": 0}
         stamps = sorted(
             int(r.received[0][0]["X-Grassroots-Signature"].split(",")[0].removeprefix("t=")) for r in (first, second)
         )

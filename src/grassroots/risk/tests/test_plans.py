@@ -8,9 +8,9 @@ from grassroots.accounts import services as accounts
 from grassroots.accounts.roles import Role
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
-from grassroots.cases.models import Notification
 from grassroots.conftest import PASSWORD
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from grassroots.notifications.models import Notification
 from grassroots.risk import plans, services
 from grassroots.risk.levels import Level
 from grassroots.risk.models import PlanProposal, ProposalStatus, Status

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
-from grassroots.cases.models import Case, Notification
+from grassroots.cases.models import Case
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from grassroots.notifications.models import Notification
 from grassroots.risk import delivery, services
 from grassroots.risk.levels import Level
 from grassroots.risk.models import RiskScore, Status, Warning

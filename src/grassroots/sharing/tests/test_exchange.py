@@ -7,8 +7,8 @@ import pytest
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
-from grassroots.cases.models import Notification
 from grassroots.core.errors import DomainError, ErrorCode, NotFound, PermissionDenied
+from grassroots.notifications.models import Notification
 from grassroots.sharing import feedback, grants, workflow
 from grassroots.sharing.escalation import escalate_overdue
 from grassroots.sharing.models import GrantUse, RequestStatus, ShareRequest

@@ -12,9 +12,9 @@ from grassroots.accounts.models import Department
 from grassroots.accounts.roles import Role
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry, AuditSubject
-from grassroots.cases.models import Notification
 from grassroots.conftest import PASSWORD, valid_id
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.notifications.models import Notification
 from grassroots.registry import services as registry
 from grassroots.sharing import catalogue, escalation, grading, grants, workflow
 from grassroots.sharing.models import GrantUse, RequestStatus, ResourceRow, StepKind

@@ -9,9 +9,9 @@ from django.apps import apps
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.models import AuditEntry
-from grassroots.cases.models import Notification
 from grassroots.conftest import PASSWORD
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.notifications.models import Notification
 from grassroots.sharing import escalation, grading, grants, transitions, workflow
 from grassroots.sharing.models import GrantUse, RequestStatus, ShareGrant, StepKind
 from grassroots.sharing.tests.conftest import spec_for
