@@ -82,12 +82,9 @@ def test_a_cycle_between_apps_breaks_both_contracts(graph):
     }
 
 
-def test_the_notifications_layer_applies_once_the_app_exists(graph):
-    # `(notifications)` is optional so the contract holds before the app is merged; once it is, it is layered.
+def test_notifications_sits_below_cases_beside_registry(graph):
     changed = deepcopy(graph)
-    if "grassroots.notifications" not in changed.modules:
-        changed.add_module("grassroots.notifications")
-    assert broken(changed) == {}
+    assert "grassroots.notifications" in changed.modules and broken(changed) == {}
     changed.add_import(importer="grassroots.notifications", imported="grassroots.registry.models")
     changed.add_import(importer="grassroots.audit.services", imported="grassroots.notifications")
     assert broken(changed)["layers"] == [
