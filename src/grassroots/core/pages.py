@@ -1,8 +1,12 @@
-"""One way to write a page handler: parse typed input, run one service call, render or redirect.
+"""One way to write a page handler: parse typed input (a Django Form), run one service call, render or redirect.
 
 `page_action` turns a DomainError raised by the wrapped view into a flash message and a redirect back (or, under
-htmx, a partial carrying the message with the error's 4xx status), so views need no try/except of their own.
-A NotFound still propagates: the DomainErrorMiddleware renders it as a 404 page, never leaking existence.
+htmx, a partial carrying the message with the error's 4xx status, retargeted to the page's #flash region), so views
+need no try/except of their own. Refusals (not found, permission denied) and invalid input still propagate: the
+DomainErrorMiddleware renders them as a 404/403/400 page (or the same partial), never leaking existence.
+
+htmx 2 swaps no 4xx response by default; base.html's htmx-config swaps them, and every error partial says where
+it goes (HX-Retarget: #flash, HX-Reswap: innerHTML) so a refusal never replaces the form the user was filling.
 """
 
 from __future__ import annotations
@@ -19,6 +23,24 @@ from django.utils.translation import gettext as _
 
 from grassroots.core.errors import DomainError, ErrorCode
 
+FLASH_TARGET = "#flash"  # the region in base.html that holds flash messages
+REFUSED = (ErrorCode.NOT_FOUND, ErrorCode.PERMISSION_DENIED)  # a 404/403 page, not a flash next to the record
+
+
+class InvalidForm(DomainError):
+    """Typed input failed validation: a 400 listing every field's problem, never a flash and a redirect."""
+
+    def __init__(self, message: str, details: list[dict] | None = None):
+        super().__init__(ErrorCode.INVALID_INPUT, message, details=details or [])
+
+    @classmethod
+    def of(cls, form: forms.BaseForm) -> InvalidForm:
+        details = []
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            details += [{"field": name, "message": f"{label}：{e}" if label else str(e)} for e in errors]
+        return cls(details[0]["message"] if details else _("输入有误"), details)
+
 
 def int_param(value: str | None, *, name: str = "") -> int | None:
     """An optional integer query or form parameter; anything else is a 400, not a 500."""
@@ -26,7 +48,7 @@ def int_param(value: str | None, *, name: str = "") -> int | None:
         return None
     text = str(value).strip()
     if not (text.isascii() and text.lstrip("-").isdigit()):
-        raise DomainError(ErrorCode.INVALID_INPUT, _("不是有效的数字：%(name)s") % {"name": name or text[:20]})
+        raise InvalidForm(_("不是有效的数字：%(name)s") % {"name": name or text[:20]})
     return int(text)
 
 
@@ -40,27 +62,39 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def form_data(form_class: type[forms.Form], data, files=None) -> dict:
+def form_data(form_class: type[forms.BaseForm], data, files=None, **kwargs) -> dict:
     """Validate a typed input spec (a Django Form); invalid input is one 400 listing every field's problem."""
-    form = form_class(data, files)
+    form = form_class(data, files, **kwargs)
     if not form.is_valid():
-        details = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-        first = next(iter(details.values()))[0] if details else _("输入有误")
-        raise DomainError(ErrorCode.INVALID_INPUT, first, details=details)
+        raise InvalidForm.of(form)
     return form.cleaned_data
 
 
-def _message_partial(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return render(request, "core/error_partial.html", {"error": error}, status=error.status)
+def error_partial(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The message as an htmx partial under the error's 4xx status, swapped into the page's flash region."""
+    response = render(request, "core/error_partial.html", {"error": error}, status=error.status)
+    response["HX-Retarget"] = FLASH_TARGET
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _back(request: HttpRequest, target: str) -> HttpResponse:
+    if getattr(request, "htmx", False):  # a redirect would be swapped into the target: navigate instead
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 def page_action(
     *, success: str | None = None, fallback: str | Callable[..., str] = "/"
 ) -> Callable[[Callable[..., HttpResponse | None]], Callable[..., HttpResponse]]:
-    """Decorate a POST handler. It may return a response, or None to be sent back to `next` (or `fallback`).
+    """Decorate a POST handler. It may return a response, or None to be sent back to `next` (or `fallback`, a path
+    or a function of the view's arguments).
 
-    On success a message is flashed (when `success` is given). On a DomainError other than not-found the message is
-    flashed and the user redirected back, or for htmx the error partial is returned with the error's status.
+    On success a message is flashed (when `success` is given). A DomainError that breaks a business rule is flashed
+    and the user sent back, or for htmx answered with the error partial and its status. Refusals and invalid input
+    propagate to the DomainErrorMiddleware (a 403/404/400 page or partial).
     """
 
     def decorate(view: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse]:
@@ -70,18 +104,25 @@ def page_action(
             try:
                 response = view(request, *args, **kwargs)
             except DomainError as error:
-                if error.status == 404:
+                if error.code in REFUSED or isinstance(error, InvalidForm):
                     raise
                 if getattr(request, "htmx", False):
-                    return _message_partial(request, error)
+                    return error_partial(request, error)
                 messages.error(request, error.message)
                 return redirect(safe_next(request, back))
             if response is not None:
                 return response
             if success:
                 messages.success(request, success)
-            return redirect(safe_next(request, back))
+            return _back(request, safe_next(request, back))
 
         return wrapped
 
     return decorate
+
+
+def flag_field(**kwargs) -> forms.TypedChoiceField:
+    """A "1"/"0" switch from a query or form: True, False, or None when absent (a checkbox would read "0" as on)."""
+    return forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", empty_value=None, required=False, **kwargs
+    )
