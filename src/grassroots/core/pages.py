@@ -114,7 +114,7 @@ def page_action(
                 return response
             if success:
                 messages.success(request, success)
-            return _back(request, safe_next(request, back))
+            return _back(request, str(safe_next(request, back)))
 
         return wrapped
 
@@ -126,3 +126,12 @@ def flag_field(**kwargs) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", empty_value=None, required=False, **kwargs
     )
+
+
+class ListField(forms.Field):
+    """Every value posted under one name (QueryDict.getlist), as strings; which are allowed is the service's rule."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value) -> list[str]:
+        return [str(v) for v in value or ()]
