@@ -32,7 +32,7 @@ from grassroots.cases.models import Channel, Notification, Status
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
-from grassroots.core.pages import form_data, page_action
+from grassroots.core.pages import REFUSED, form_data, page_action
 from grassroots.core.time import now
 
 STAFF_ENTRY = (Channel.PATROL, Channel.ASSISTED)
@@ -126,7 +126,7 @@ def _deadline(data: dict) -> dt.datetime:
 
 @login_required
 @require_POST
-@page_action(success=_("操作成功"), fallback=lambda request, case_id, verb: f"/cases/{case_id}/")
+@page_action(refused=REFUSED, success=_("操作成功"), fallback=lambda request, case_id, verb: f"/cases/{case_id}/")
 def act(request, case_id: int, verb: str):
     case = get_case_for(request.user, case_id)
     if verb not in ACTIONS:

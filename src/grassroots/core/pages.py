@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.core.errors import DomainError, ErrorCode
 
+T = TypeVar("T")
 FLASH_TARGET = "#flash"  # the region in base.html that holds flash messages
 REFUSED = (ErrorCode.NOT_FOUND, ErrorCode.PERMISSION_DENIED)  # a 404/403 page, not a flash next to the record
 
@@ -70,6 +73,33 @@ def form_data(form_class: type[forms.BaseForm], data, files=None, **kwargs) -> d
     return form.cleaned_data
 
 
+def run_form(form: forms.BaseForm, call: Callable[[dict], T]) -> T | None:
+    """For a page that shows its form again on failure: validate, then call(cleaned_data). A DomainError other than
+    a not-found becomes the form's own error (kept as `form.domain_error`), so the page repeats with the reason;
+    None when the form is invalid or the call refused."""
+    form.domain_error = None
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except DomainError as error:
+        if error.code == ErrorCode.NOT_FOUND:
+            raise
+        form.domain_error = error
+        form.add_error(None, error.message)
+        return None
+
+
+def form_status(form: forms.BaseForm | None) -> int:
+    """The status of a form page: 400 when a field failed validation, the refusal's own 4xx, else 200."""
+    if form is None or not form.is_bound:
+        return 200
+    if any(name != NON_FIELD_ERRORS for name in form.errors):
+        return 400
+    error = getattr(form, "domain_error", None)
+    return error.status if error is not None else 200
+
+
 def error_partial(request: HttpRequest, error: DomainError) -> HttpResponse:
     """The message as an htmx partial under the error's 4xx status, swapped into the page's flash region."""
     response = render(request, "core/error_partial.html", {"error": error}, status=error.status)
@@ -87,14 +117,18 @@ def _back(request: HttpRequest, target: str) -> HttpResponse:
 
 
 def page_action(
-    *, success: str | None = None, fallback: str | Callable[..., str] = "/"
+    *,
+    success: str | None = None,
+    fallback: str | Callable[..., str] = "/",
+    refused: tuple[ErrorCode, ...] = (ErrorCode.NOT_FOUND,),
 ) -> Callable[[Callable[..., HttpResponse | None]], Callable[..., HttpResponse]]:
     """Decorate a POST handler. It may return a response, or None to be sent back to `next` (or `fallback`, a path
     or a function of the view's arguments).
 
     On success a message is flashed (when `success` is given). A DomainError that breaks a business rule is flashed
-    and the user sent back, or for htmx answered with the error partial and its status. Refusals and invalid input
-    propagate to the DomainErrorMiddleware (a 403/404/400 page or partial).
+    and the user sent back, or for htmx answered with the error partial and its status. Errors whose code is in
+    `refused` (a not-found by default; pass REFUSED where a permission refusal is a 403 page too) and invalid input
+    propagate to the DomainErrorMiddleware (a 404/403/400 page or partial).
     """
 
     def decorate(view: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse]:
@@ -104,7 +138,7 @@ def page_action(
             try:
                 response = view(request, *args, **kwargs)
             except DomainError as error:
-                if error.code in REFUSED or isinstance(error, InvalidForm):
+                if error.code in refused or isinstance(error, InvalidForm):
                     raise
                 if getattr(request, "htmx", False):
                     return error_partial(request, error)

@@ -15,7 +15,7 @@ from grassroots.accounts.scope import grants, grants_with, has_perm, require_in_
 from grassroots.areas.models import Region
 from grassroots.cases.models import Category
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.core.pages import InvalidForm, form_data, page_action
+from grassroots.core.pages import REFUSED, InvalidForm, form_data, page_action
 from grassroots.risk import baseline, delivery, paths, plans, queries, services
 from grassroots.risk.features import FEATURES
 from grassroots.risk.forms import BaselineQuery, RiskRuleForm, SubscriptionForm, WarningActionForm, WarningFilter
@@ -55,7 +55,7 @@ def warnings(request):
     return render(request, "risk/warnings.html", context)
 
 
-@page_action(fallback=lambda request, item: reverse("risk:warning", args=[item.pk]))
+@page_action(refused=REFUSED, fallback=lambda request, item: reverse("risk:warning", args=[item.pk]))
 def _act_on_warning(request, item) -> None:
     data = form_data(WarningActionForm, request.POST)
     action, note = data["action"], data["note"]
