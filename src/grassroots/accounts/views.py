@@ -4,7 +4,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from grassroots.accounts import services
+from grassroots.accounts.forms import TokenForm
 from grassroots.accounts.models import ApiToken
+from grassroots.core.pages import form_data
 
 ELDER_COOKIE_AGE = 365 * 24 * 3600
 
@@ -26,9 +28,10 @@ def elder_mode(request):
 def tokens(request):
     issued = None
     if request.method == "POST":
+        data = form_data(TokenForm, request.POST)  # a revoke id that is not a number is a 400, not a 500
         if "revoke" in request.POST:
-            services.revoke_api_token(request.user, int(request.POST["revoke"]))
+            services.revoke_api_token(request.user, data["revoke"] or 0)
         else:
-            _, issued = services.issue_api_token(request.user, name=request.POST.get("name", ""))
+            _, issued = services.issue_api_token(request.user, name=data["name"])
     rows = ApiToken.objects.filter(user=request.user).order_by("-id")
     return render(request, "accounts/tokens.html", {"tokens": rows, "issued": issued})
