@@ -32,7 +32,7 @@ from grassroots.cases.models import Channel, Notification, Status
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
-from grassroots.core.pages import REFUSED, form_data, page_action
+from grassroots.core.pages import REFUSED, form_data, form_status, page_action, run_form
 from grassroots.core.time import now
 
 STAFF_ENTRY = (Channel.PATROL, Channel.ASSISTED)
@@ -143,15 +143,16 @@ def new_case(request):
     channel = request.POST.get("channel", request.GET.get("channel", "patrol"))
     if channel not in STAFF_ENTRY:
         raise DomainError(ErrorCode.INVALID_INPUT, _("未知的录入方式"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel(channel))
-        except (DomainError, ValueError) as error:
-            form.add_error(None, getattr(error, "message", str(error)))
-        else:
-            messages.success(request, f"已受理，编号 {case.number}")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/new.html", {"form": form, "channel": channel})
+    case = run_form(form, lambda data: _open(request, form, channel)) if request.method == "POST" else None
+    if case is not None:
+        messages.success(request, f"已受理，编号 {case.number}")
+        return redirect("cases:detail", case.pk)
+    status = 400 if form_status(form) == 400 else 200  # a refused entry is the form again with its reason
+    return render(request, "cases/new.html", {"form": form, "channel": channel}, status=status)
+
+
+def _open(request, form: ReportForm, channel: str):
+    return intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel(channel))
 
 
 @login_required

@@ -18,7 +18,7 @@ from typing import TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -169,3 +169,16 @@ class ListField(forms.Field):
 
     def to_python(self, value) -> list[str]:
         return [str(v) for v in value or ()]
+
+
+def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page that answers JSON: a DomainError is its {code, message} body under the error's status."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            return JsonResponse(error.as_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
+
+    return wrapped
