@@ -1,12 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from grassroots.accounts import services
-from grassroots.accounts.forms import TokenForm
+from grassroots.accounts.forms import ElderModeForm, TokenForm
 from grassroots.accounts.models import ApiToken
-from grassroots.core.pages import form_data
+from grassroots.core.pages import form_data, safe_next
 
 ELDER_COOKIE_AGE = 365 * 24 * 3600
 
@@ -14,13 +13,9 @@ ELDER_COOKIE_AGE = 365 * 24 * 3600
 @require_POST
 def elder_mode(request):
     """Toggle 长者模式 (large type, high contrast). A cookie, so it works before login too."""
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    response = redirect(target)
-    response.set_cookie(
-        "elder_mode", "1" if request.POST.get("on") == "1" else "0", max_age=ELDER_COOKIE_AGE, samesite="Lax"
-    )
+    on = form_data(ElderModeForm, request.POST)["on"]
+    response = redirect(safe_next(request, "/"))
+    response.set_cookie("elder_mode", "1" if on else "0", max_age=ELDER_COOKIE_AGE, samesite="Lax")
     return response
 
 

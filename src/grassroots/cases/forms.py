@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.cases.models import Category
-from grassroots.core.pages import flag_field
+from grassroots.cases.models import Category, Channel
+from grassroots.core.pages import DayField, flag_field
 
 
 def category_choices(blank: str | None = None) -> list[tuple[str, str]]:
@@ -88,10 +88,10 @@ class WorkbenchFilter(forms.Form):
     region = forms.IntegerField(required=False)
     overdue = flag_field()
     mine = flag_field()
-    received_from = forms.DateField(required=False)
-    received_to = forms.DateField(required=False)
-    closed_from = forms.DateField(required=False)
-    closed_to = forms.DateField(required=False)
+    received_from = DayField(required=False)
+    received_to = DayField(required=False)
+    closed_from = DayField(required=False)
+    closed_to = DayField(required=False)
     outcome = forms.CharField(required=False)
     on_time = flag_field()
     rated = flag_field()
@@ -108,7 +108,7 @@ class CaseActionForm(forms.Form):
     comment = forms.CharField(required=False, strip=False)
     percent = forms.IntegerField(label=_("进度"), required=False)
     score = forms.IntegerField(label=_("评分"), required=False)
-    planned_date = forms.DateField(label=_("计划解决日期"), required=False)
+    planned_date = DayField(label=_("计划解决日期"), required=False)
     deadline = forms.DateTimeField(label=_("督办期限"), required=False)
     department = forms.IntegerField(required=False)
     region = forms.IntegerField(required=False)
@@ -126,3 +126,15 @@ class RuleForm(forms.Form):
     department = forms.IntegerField(required=False)
     sla_hours = forms.IntegerField(label=_("办理时限"), required=False)
     warn_hours = forms.IntegerField(label=_("预警时间"), required=False)
+
+
+STAFF_ENTRY = (Channel.PATROL, Channel.ASSISTED)
+
+
+class StaffEntryQuery(forms.Form):
+    """Which of the two staff entry modes a page offers; the service checks the user holds a staff role for it."""
+
+    channel = forms.ChoiceField(
+        label=_("录入方式"),
+        choices=[(Channel.PATROL, Channel.PATROL.label), (Channel.ASSISTED, Channel.ASSISTED.label)],
+    )

@@ -22,6 +22,7 @@ from grassroots.cases.forms import (
     CaseActionForm,
     ReportForm,
     RuleForm,
+    StaffEntryQuery,
     WorkbenchFilter,
     category_choices,
     photos_from,
@@ -34,8 +35,6 @@ from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode, PermissionDenied
 from grassroots.core.pages import REFUSED, form_data, form_status, page_action, run_form
 from grassroots.core.time import now
-
-STAFF_ENTRY = (Channel.PATROL, Channel.ASSISTED)
 
 DATE_KEYS = {
     "received_from": _("受理自"),
@@ -140,9 +139,7 @@ def new_case(request):
     require_perm(request.user, Perm.REPORT_CASES)
     form = ReportForm(request.POST or None, request.FILES or None, staff=True)
     # The page offers two staff modes only; the service checks that the user holds a staff role for either.
-    channel = request.POST.get("channel", request.GET.get("channel", "patrol"))
-    if channel not in STAFF_ENTRY:
-        raise DomainError(ErrorCode.INVALID_INPUT, _("未知的录入方式"))
+    channel = form_data(StaffEntryQuery, {"channel": "patrol", **request.GET.dict(), **request.POST.dict()})["channel"]
     case = run_form(form, lambda data: _open(request, form, channel)) if request.method == "POST" else None
     if case is not None:
         messages.success(request, f"已受理，编号 {case.number}")

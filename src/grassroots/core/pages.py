@@ -1,23 +1,28 @@
 """One way to write a page handler: parse typed input (a Django Form), run one service call, render or redirect.
 
-`page_action` turns a DomainError raised by the wrapped view into a flash message and a redirect back (or, under
-htmx, a partial carrying the message with the error's 4xx status, retargeted to the page's #flash region), so views
-need no try/except of their own. Refusals (not found, permission denied) and invalid input still propagate: the
-DomainErrorMiddleware renders them as a 404/403/400 page (or the same partial), never leaking existence.
+- `form_data(Form, request.GET/POST)` validates a typed input spec; invalid input raises InvalidForm, a 400 listing
+  every field's problem (the DomainErrorMiddleware renders it), never a 500 from int() or fromisoformat().
+- `page_action` turns a DomainError raised by the wrapped view into a flash message and a redirect back (safe_next,
+  same-site), or under htmx into `error_partial`: the message under the error's 4xx status. Views need no
+  try/except of their own. A not-found (and, with refused=REFUSED, a permission refusal) still propagates to the
+  middleware as a 404/403 page, never leaking existence.
+- `run_form` is for pages that show their form again with the reason instead of redirecting.
 
-htmx 2 swaps no 4xx response by default; base.html's htmx-config swaps them, and every error partial says where
-it goes (HX-Retarget: #flash, HX-Reswap: innerHTML) so a refusal never replaces the form the user was filling.
+htmx 2 swaps no 4xx response by default. Every error partial says where it goes (HX-Retarget: #flash, the flash
+region of base.html; HX-Reswap: innerHTML) and base.html loads grassroots/htmx-errors.js, which swaps exactly those,
+so a refusal shows next to the other messages and never replaces the form the user was filling.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -182,3 +187,15 @@ def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return JsonResponse(error.as_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
 
     return wrapped
+
+
+class DayField(forms.DateField):
+    """A local day as YYYY-MM-DD only, refused in the reader's language with core.time.parse_day's message."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError(_("日期格式应为 YYYY-MM-DD：%(d)s") % {"d": value}) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.pages import ListField, flag_field
+from grassroots.core.pages import DayField, ListField, flag_field
 
 THRESHOLDS = ("blue", "yellow", "orange", "red")
 RULE_INTS = ("dedupe_minutes", "notify_level", "open_case_level", "plan_level")
@@ -16,8 +16,8 @@ class WarningFilter(forms.Form):
     status = forms.CharField(required=False)
     domain = forms.CharField(required=False)
     level = forms.IntegerField(label=_("等级"), required=False)
-    first_from = forms.DateField(required=False)
-    first_to = forms.DateField(required=False)
+    first_from = DayField(required=False)
+    first_to = DayField(required=False)
 
 
 class WarningActionForm(forms.Form):
@@ -67,4 +67,4 @@ class SubscriptionForm(forms.Form):
 
 class BaselineQuery(forms.Form):
     region = forms.IntegerField(required=False)
-    date = forms.DateField(label=_("日期"), required=False)
+    date = DayField(required=False)

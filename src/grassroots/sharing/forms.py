@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.pages import ListField, flag_field
+from grassroots.core.pages import DayField, ListField, flag_field
 from grassroots.sharing import catalogue, workflow
 
 CatalogueQuery = type(
@@ -62,8 +62,8 @@ class RequestForm(forms.Form):
     fields = ListField(required=False)
     region = forms.IntegerField(label=_("区域"), required=False)
     duration_days = forms.IntegerField(label=_("期限（天）"), required=False)
-    period_start = forms.DateField(label=_("数据起始日"), required=False)
-    period_end = forms.DateField(label=_("数据截止日"), required=False)
+    period_start = DayField(label=_("数据起始日"), required=False)
+    period_end = DayField(label=_("数据截止日"), required=False)
 
     def spec(self, dataset_id: int) -> workflow.RequestSpec:
         data = self.cleaned_data
