@@ -65,18 +65,8 @@ def test_no_link_offered_to_a_role_leads_to_a_refusal(everyone, client, username
     assert seen, username
 
 
-STAFF_PAGES = [
-    "/",
-    "/cases/",
-    "/registry/persons/",
-    "/registry/houses/",
-    "/areas/",
-    "/cockpit/",
-    "/risk/warnings/",
-    "/sharing/",
-    "/audit/",
-    "/accounts/tokens/",
-]
+STAFF_PAGES = ["/", "/cases/", "/registry/persons/", "/registry/houses/", "/areas/", "/cockpit/", "/risk/warnings/",
+               "/sharing/", "/audit/", "/accounts/tokens/"]
 
 
 @pytest.mark.parametrize("url", STAFF_PAGES)
