@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.core.pages import DayField, ListField, flag_field
 
 THRESHOLDS = ("blue", "yellow", "orange", "red")
@@ -32,12 +34,12 @@ class RiskRuleForm(forms.Form):
 
     domain = forms.CharField(required=False)
     kind = forms.CharField(required=False)
-    blue = forms.FloatField(label="blue")
-    yellow = forms.FloatField(label="yellow")
-    orange = forms.FloatField(label="orange")
-    red = forms.FloatField(label="red")
-    hysteresis = forms.FloatField(label="hysteresis")
-    half_life_hours = forms.FloatField(label="half_life_hours")
+    blue = forms.FloatField(label="blue", required=False)
+    yellow = forms.FloatField(label="yellow", required=False)
+    orange = forms.FloatField(label="orange", required=False)
+    red = forms.FloatField(label="red", required=False)
+    hysteresis = forms.FloatField(label="hysteresis", required=False)
+    half_life_hours = forms.FloatField(label="half_life_hours", required=False)
     dedupe_minutes = forms.IntegerField(label="dedupe_minutes", required=False)
     notify_level = forms.IntegerField(label="notify_level", required=False)
     open_case_level = forms.IntegerField(label="open_case_level", required=False)
@@ -50,6 +52,9 @@ class RiskRuleForm(forms.Form):
         """The keyword arguments of services.save_rule besides domain and kind."""
         data = self.cleaned_data
         values = {name: data[name] for name in (*THRESHOLDS, "hysteresis", "half_life_hours")}
+        for name, value in values.items():  # left out: the rule is incomplete, said next to the form
+            if value is None:
+                raise DomainError(ErrorCode.INVALID_INPUT, gettext("%(name)s 应为数字") % {"name": name})
         values |= {name: data[name] or 0 for name in RULE_INTS}
         values |= {"case_category": data["case_category"], "plan_name": data["plan_name"][:120]}
         return values | {"notify_roles": data["notify_roles"]}
