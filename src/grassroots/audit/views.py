@@ -15,7 +15,7 @@ from grassroots.accounts.scope import require_perm
 from grassroots.audit import access, log
 from grassroots.audit.events import label
 from grassroots.audit.models import Checkpoint
-from grassroots.core.errors import DomainError
+from grassroots.core.pages import json_errors
 
 
 @login_required
@@ -34,12 +34,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@json_errors
 def proof(request: HttpRequest, leaf_index: int) -> JsonResponse:
     """Inclusion proof of one entry against the latest signed checkpoint, as JSON (errors too)."""
-    try:
-        body = access.prove_entry_for(request.user, leaf_index)
-    except DomainError as error:
-        return JsonResponse(error.as_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
+    body = access.prove_entry_for(request.user, leaf_index)
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 

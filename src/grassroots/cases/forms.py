@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.cases.models import Category
+from grassroots.cases.models import Category, Channel
+from grassroots.core.pages import DayField, flag_field
 
 
 def category_choices(blank: str | None = None) -> list[tuple[str, str]]:
@@ -76,4 +77,64 @@ def report_from(form: ReportForm, photos: list):
         anonymous=bool(data.get("anonymous")),
         public=bool(data.get("public")),
         photos=photos,
+    )
+
+
+class WorkbenchFilter(forms.Form):
+    """The workbench's query: the same filters as the cockpit's drill-down links (dates are local days)."""
+
+    status = forms.CharField(required=False)
+    category = forms.CharField(required=False)
+    region = forms.IntegerField(required=False)
+    overdue = flag_field()
+    mine = flag_field()
+    received_from = DayField(required=False)
+    received_to = DayField(required=False)
+    closed_from = DayField(required=False)
+    closed_to = DayField(required=False)
+    outcome = forms.CharField(required=False)
+    on_time = flag_field()
+    rated = flag_field()
+
+
+class CaseActionForm(forms.Form):
+    """Every field an action on a case may post, typed; which are needed is each service's rule."""
+
+    reason = forms.CharField(required=False, strip=False)
+    likely_owner = forms.CharField(required=False, strip=False)
+    note = forms.CharField(required=False, strip=False)
+    body = forms.CharField(required=False, strip=False)
+    category = forms.CharField(required=False)
+    comment = forms.CharField(required=False, strip=False)
+    percent = forms.IntegerField(label=_("进度"), required=False)
+    score = forms.IntegerField(label=_("评分"), required=False)
+    planned_date = DayField(label=_("计划解决日期"), required=False)
+    deadline = forms.DateTimeField(label=_("督办期限"), required=False)
+    department = forms.IntegerField(required=False)
+    region = forms.IntegerField(required=False)
+    primary = forms.IntegerField(label=_("主件"), required=False)
+    satisfied = flag_field()
+
+
+class RuleForm(forms.Form):
+    """One row of the 责任清单, or the id of one to delete."""
+
+    delete = forms.IntegerField(required=False)
+    category = forms.CharField(required=False)
+    level = forms.IntegerField(label=_("层级"), required=False)
+    within = forms.IntegerField(required=False)
+    department = forms.IntegerField(required=False)
+    sla_hours = forms.IntegerField(label=_("办理时限"), required=False)
+    warn_hours = forms.IntegerField(label=_("预警时间"), required=False)
+
+
+STAFF_ENTRY = (Channel.PATROL, Channel.ASSISTED)
+
+
+class StaffEntryQuery(forms.Form):
+    """Which of the two staff entry modes a page offers; the service checks the user holds a staff role for it."""
+
+    channel = forms.ChoiceField(
+        label=_("录入方式"),
+        choices=[(Channel.PATROL, Channel.PATROL.label), (Channel.ASSISTED, Channel.ASSISTED.label)],
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from grassroots.accounts.roles import Perm
 from grassroots.cases.access import can, can_handle
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, Status
 from grassroots.cases.workflow import KIND_LABELS
 from grassroots.core import masking
 from grassroots.core.time import now
@@ -150,10 +150,15 @@ def _event(e) -> dict:
         "kind_label": KIND_LABELS.get(e.kind, e.kind),
         "from_status": e.from_status,
         "to_status": e.to_status,
+        "to_status_label": _status_label(e.to_status),  # pages show the label (已派单), never the code (dispatched)
         "note": e.note,
         "actor": str(e.actor) if e.actor_id else None,
         "data": e.data,
     }
+
+
+def _status_label(code: str) -> str:
+    return Status(code).label if code in Status.values else code
 
 
 def _public_event(e) -> dict:

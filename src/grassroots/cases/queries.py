@@ -9,7 +9,9 @@ from django.db.models import F, Q, QuerySet
 from grassroots.accounts.roles import Perm, Role
 from grassroots.accounts.scope import grants, grants_with
 from grassroots.areas.models import Region
-from grassroots.cases.models import OPEN_STATUSES, Case
+from grassroots.cases import duplicates
+from grassroots.cases.access import cases_for
+from grassroots.cases.models import OPEN_STATUSES, Case, ResponsibilityRule
 from grassroots.core.time import now, within_days
 
 
@@ -63,3 +65,39 @@ def filter_cases(
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now())
     return qs.order_by("-created_at")
+
+
+def workbench_cases(actor, data: dict, *, region: Region | None) -> QuerySet[Case]:
+    """The workbench's list for a valid WorkbenchFilter; `region` is the one it names, fetched in scope."""
+    return filter_cases(
+        cases_for(actor),
+        actor=actor,
+        status=data["status"],
+        category=data["category"],
+        region=region,
+        overdue=bool(data["overdue"]),
+        mine=bool(data["mine"]),
+        received=(data["received_from"], data["received_to"]),
+        closed=(data["closed_from"], data["closed_to"]),
+        outcome=data["outcome"],
+        on_time=data["on_time"],
+        rated=bool(data["rated"]),
+    ).prefetch_related("evidence")
+
+
+def paths_above(case: Case) -> list[str]:
+    """The case's region and every region above it, as paths: whose departments may take it over."""
+    parts = case.region_path.strip("/").split("/")
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def merge_candidates(actor, case: Case) -> list:
+    """Likely duplicates of an open case, from the viewer's own scope only."""
+    if not case.is_open:
+        return []
+    text = f"{case.title}。{case.description}"
+    return duplicates.find_duplicates(case.category, case.lng, case.lat, text, exclude=case.pk, among=cases_for(actor))
+
+
+def routing_rules() -> QuerySet[ResponsibilityRule]:
+    return ResponsibilityRule.objects.select_related("category", "department", "within").order_by("category__code")

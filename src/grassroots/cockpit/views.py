@@ -11,7 +11,8 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import covers, require_in_scope, widest_path
 from grassroots.areas.models import Region
 from grassroots.cockpit import panels
-from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.errors import NotFound
+from grassroots.core.pages import int_param
 
 TILE_LABELS = {
     "intake_today": _("今日受理"),
@@ -34,12 +35,9 @@ POLL_SECONDS = {"kpis": 60, "map": 120, "trend": 300, "ticker": 30, "categories"
 
 def _region(request) -> Region:
     """The region asked for, else the user's widest cockpit region; 404 outside the user's scope."""
-    raw = request.GET.get("region")
-    if raw:
-        try:
-            region = Region.objects.filter(pk=int(raw)).first()
-        except ValueError:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"区域编号无效：{raw}") from None
+    region_id = int_param(request.GET.get("region"), name="region")
+    if region_id is not None:
+        region = Region.objects.filter(pk=region_id).first()
         if region is None:
             raise NotFound()
     else:

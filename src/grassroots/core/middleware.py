@@ -26,5 +26,8 @@ class DomainErrorMiddleware:
             exception = DomainError(ErrorCode.INVALID_INPUT, _("表单数据格式错误：%(reason)s") % {"reason": exception})
         if not isinstance(exception, DomainError):
             return None
-        template = "core/error_partial.html" if getattr(request, "htmx", False) else "core/error.html"
-        return render(request, template, {"error": exception}, status=exception.status)
+        if getattr(request, "htmx", False):
+            from grassroots.core.pages import error_partial
+
+            return error_partial(request, exception)  # retargeted to the flash region (see core/pages.py)
+        return render(request, "core/error.html", {"error": exception}, status=exception.status)

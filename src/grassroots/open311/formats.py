@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
+
+from grassroots.core.errors import DomainError
 
 # Root element and per-item element for each resource, as in the GeoReport v2 examples.
 XML_SHAPES = {
@@ -60,3 +63,16 @@ def error(status: int, description: str, fmt: str) -> HttpResponse:
         shape="errors",
         status=status,
     )
+
+
+def domain_errors(view):
+    """A DomainError from the services, as the spec's error list (a too-large body is a plain 400 here)."""
+
+    @functools.wraps(view)
+    def wrapped(request, fmt: str, *args, **kwargs):
+        try:
+            return view(request, fmt, *args, **kwargs)
+        except DomainError as exc:
+            return error(exc.status if exc.status != 413 else 400, exc.message, fmt)
+
+    return wrapped

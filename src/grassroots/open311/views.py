@@ -10,8 +10,6 @@ phones given by clients are sealed like any other personal data and never return
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -19,15 +17,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from grassroots.cases import intake
-from grassroots.cases.models import OPEN_STATUSES, Case, Category, Channel
+from grassroots.cases.models import OPEN_STATUSES, Case, Channel
 from grassroots.cases.presenters import public_point
 from grassroots.core import idempotency
-from grassroots.core.errors import DomainError
-from grassroots.open311 import formats
-from grassroots.open311.models import ApiKey, Submission
-
-MAX_RANGE = dt.timedelta(days=90)
-MAX_RESULTS = 1000
+from grassroots.open311 import formats, queries
+from grassroots.open311.forms import RequestsQuery, ServiceRequestForm, find_key, georeport_error
+from grassroots.open311.models import Submission
 
 
 def _fmt(fmt: str):
@@ -39,16 +34,6 @@ def _jurisdiction_error(request, fmt):
     if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
         return formats.error(404, f"jurisdiction_id not found: {jurisdiction}", fmt)
     return None
-
-
-def public_categories():
-    return Category.objects.filter(is_active=True, public_space=True, parent__public_space=True).select_related(
-        "parent"
-    )
-
-
-def _key(value: str) -> ApiKey | None:
-    return ApiKey.objects.filter(key_hash=ApiKey.hash_key(value or ""), is_active=True).first() if value else None
 
 
 def discovery(request: HttpRequest, fmt: str):
@@ -87,7 +72,7 @@ def services(request: HttpRequest, fmt: str):
             "keywords": c.parent.name,
             "group": c.parent.name,
         }
-        for c in public_categories().order_by("parent__code", "code")
+        for c in queries.public_categories().order_by("parent__code", "code")
     ]
     return formats.render(rows, fmt, shape="services")
 
@@ -95,7 +80,7 @@ def services(request: HttpRequest, fmt: str):
 def service_definition(request: HttpRequest, code: str, fmt: str):
     if not _fmt(fmt):
         return formats.error(404, "format not supported", "xml")
-    if not public_categories().filter(code=code).exists():
+    if not queries.public_categories().filter(code=code).exists():
         return formats.error(404, f"service_code not found: {code}", fmt)
     data = {
         "service_code": code,
@@ -143,12 +128,6 @@ def _request_row(case: Case) -> dict:
     }
 
 
-def _published(qs):
-    return qs.filter(public=True, category__in=public_categories()).select_related(
-        "category", "region__parent", "owner_region", "owner_department"
-    )
-
-
 @csrf_exempt
 def requests_collection(request: HttpRequest, fmt: str):
     if not _fmt(fmt):
@@ -159,99 +138,36 @@ def requests_collection(request: HttpRequest, fmt: str):
         return _post_request(request, fmt)
     if request.method != "GET":
         return formats.error(405, "method not allowed", fmt)
-    qs = _published(Case.objects.all())
-    ids = [i for i in request.GET.get("service_request_id", "").split(",") if i]
-    if ids:
-        return formats.render([_request_row(c) for c in qs.filter(number__in=ids[:MAX_RESULTS])], fmt, shape="requests")
-    try:
-        start, end = _date(request.GET.get("start_date")), _date(request.GET.get("end_date"))
-    except ValueError:
-        return formats.error(400, "start_date and end_date must be W3C datetimes, e.g. 2026-11-01T00:00:00Z", fmt)
-    end = end or timezone.now()
-    start = start or end - MAX_RANGE
-    if end - start > MAX_RANGE:
-        return formats.error(400, "the date range may not span more than 90 days", fmt)
-    qs = qs.filter(created_at__gte=start, created_at__lte=end)
-    if codes := [c for c in request.GET.get("service_code", "").split(",") if c]:
-        qs = qs.filter(category__code__in=codes)
-    statuses = {s for s in request.GET.get("status", "").split(",") if s}
-    if statuses - {"open", "closed"}:
-        return formats.error(400, "status must be open or closed", fmt)
-    if statuses == {"open"}:
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    elif statuses == {"closed"}:
-        qs = qs.exclude(status__in=OPEN_STATUSES)
-    rows = [_request_row(c) for c in qs.order_by("-created_at")[:MAX_RESULTS]]
+    query = RequestsQuery(request.GET)
+    if not query.is_valid():
+        return formats.error(*georeport_error(query), fmt)
+    rows = [_request_row(c) for c in queries.requests_matching(query.cleaned_data)]
     return formats.render(rows, fmt, shape="requests")
 
 
-def _date(text: str | None):
-    if not text:
-        return None
-    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        raise ValueError("timezone required")
-    return value
-
-
+@formats.domain_errors
 def _post_request(request: HttpRequest, fmt: str):
-    data = request.POST
-    key = _key(data.get("api_key", ""))
-    if key is None:
-        return formats.error(403, "api_key is missing or invalid", fmt)
-    code = data.get("service_code", "")
-    if not code:
-        return formats.error(400, "service_code is required", fmt)
-    if not public_categories().filter(code=code).exists():
-        return formats.error(404, f"service_code not found: {code}", fmt)
-    door = data.get("attribute[door_number]", "")
-    try:
-        lat = float(data["lat"]) if data.get("lat") else None
-        lng = float(data["long"]) if data.get("long") else None
-    except ValueError:
-        return formats.error(400, "lat and long must be numbers", fmt)
-    if (lat is None or lng is None) and not door and not data.get("address_string"):
-        return formats.error(400, "lat and long, address_string or attribute[door_number] is required", fmt)
-    name = " ".join(p for p in (data.get("last_name", ""), data.get("first_name", "")) if p).strip()
-    description = data.get("description", "").strip()
-    report = intake.Report(
-        title=(description or code)[:24] or code,
-        description=description or data.get("address_string", ""),
-        category=code,
-        lng=lng,
-        lat=lat,
-        door_number=door,
-        address=data.get("address_string", "")[:200],
-        reporter_name=name[:40],
-        reporter_phone=data.get("phone", ""),
-        anonymous=not name,
-        source_ref=f"open311:{key.name}:{data.get('device_id', '')}"[:80],
-    )
+    form = ServiceRequestForm(request.POST, categories=queries.public_categories())
+    if not form.is_valid():
+        return formats.error(*georeport_error(form), fmt)
+    report, key = form.report(), form.cleaned_data["key"]
 
     def produce():
         with transaction.atomic():  # the case and the record of its filing key, together
             case = intake.open_case(None, report, channel=Channel.OPEN311)
             Submission.objects.create(case=case, key=key)
-        return 201, {
-            "service_request_id": case.number,
-            "token": case.number,
-            "service_notice": f"办理时限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}",
-            "account_id": "",
-        }
+        due = f"办理时限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
+        return 201, {"service_request_id": case.number, "token": case.number, "service_notice": due, "account_id": ""}
 
-    try:
-        status, body = idempotency.run_once(
-            request, endpoint="open311.requests", key=idempotency.key_from(request), produce=produce
-        )
-    except DomainError as exc:
-        return formats.error(exc.status if exc.status != 413 else 400, exc.message, fmt)
+    idem = idempotency.key_from(request)
+    status, body = idempotency.run_once(request, endpoint="open311.requests", key=idem, produce=produce)
     return formats.render([body], fmt, shape="requests", status=status)
 
 
 def request_detail(request: HttpRequest, request_id: str, fmt: str):
     if not _fmt(fmt):
         return formats.error(404, "format not supported", "xml")
-    case = _published(Case.objects.filter(number=request_id)).first()
+    case = queries.published(Case.objects.filter(number=request_id)).first()
     if case is None:
         return formats.error(404, f"service_request_id not found: {request_id}", fmt)
     return formats.render([_request_row(case)], fmt, shape="requests")
@@ -265,7 +181,7 @@ def token(request: HttpRequest, token_id: str, fmt: str):
         return formats.error(404, "format not supported", "xml")
     if (problem := _jurisdiction_error(request, fmt)) is not None:
         return problem
-    key = _key(request.GET.get("api_key", ""))
+    key = find_key(request.GET.get("api_key", ""))
     if key is None:
         return formats.error(403, "api_key is missing or invalid", fmt)
     filed = Submission.objects.filter(key=key, case__number=token_id).select_related("case").first()

@@ -10,16 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grassroots.cases import duplicates, intake, residents
+from grassroots.cases import intake, residents
 from grassroots.cases.access import get_case_for, view_case
 from grassroots.cases.forms import ReportForm, photos_from, report_from
-from grassroots.cases.intake import Report
-from grassroots.cases.models import Case, Category, Channel
+from grassroots.cases.models import Case, Channel
 from grassroots.cases.presenters import case_detail, case_row
-from grassroots.core.errors import DomainError
+from grassroots.core.pages import form_data, form_status, page_action, run_form
+from grassroots.portal import queries
+from grassroots.portal.forms import OfferForm, RatingForm
 
 
 @login_required
@@ -33,52 +35,32 @@ def home(request):
 @login_required
 def report(request):
     form = ReportForm(request.POST or None, request.FILES or None)
-    candidates = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if not request.POST.get("confirmed"):
-            candidates = _likely_duplicates(request, data)
-        if not candidates:
-            try:
-                case = intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel.PORTAL)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, f"已受理，编号 {case.number}。办理进展会通知您。")
-                return redirect("portal:case", case.pk)
-    return render(request, "portal/report.html", {"form": form, "candidates": candidates})
+    candidates, case = [], None
+    if request.method == "POST" and form.is_valid() and not request.POST.get("confirmed"):
+        candidates = queries.likely_duplicates(request.user, form.cleaned_data)
+    if request.method == "POST" and not candidates:
+        case = run_form(form, lambda data: _open(request, form))
+    if case is not None:
+        messages.success(request, f"已受理，编号 {case.number}。办理进展会通知您。")
+        return redirect("portal:case", case.pk)
+    context = {"form": form, "candidates": candidates}
+    return render(request, "portal/report.html", context, status=_report_status(form))
 
 
-def _likely_duplicates(request, data) -> list[dict]:
-    """Offer 我也遇到 before creating a case that probably exists already (title, status, distance: no details)."""
-    text = f"{data.get('title') or ''}。{data['description']}"
-    code = data.get("category")
-    if not code:
-        from grassroots.cases.classify import predict
+def _open(request, form: ReportForm):
+    return intake.open_case(request.user, report_from(form, photos_from(request)), channel=Channel.PORTAL)
 
-        code, _confidence = predict(text)
-    category = Category.objects.filter(code=code).first()
-    lng, lat = data.get("lng"), data.get("lat")
-    if (lng is None or lat is None) and data.get("door_number"):
-        try:
-            _grid, house = intake.locate(Report(title="-", description="-", door_number=data["door_number"]))
-            lng, lat = (house.lng, house.lat) if house else (None, None)
-        except DomainError:
-            return []
-    if category is None or lng is None or lat is None:
-        return []
-    return duplicates.offers(request.user, category, lng, lat, text)
+
+def _report_status(form: ReportForm) -> int:
+    return 400 if form_status(form) == 400 else 200  # a refused report is the form again with its reason
 
 
 @login_required
 @require_POST
+@page_action(fallback=reverse_lazy("portal:report"))
 def me_too(request):
     """A POST with its CSRF token and the signed offer, never a GET link: a page cannot make someone follow."""
-    try:
-        follower = residents.follow_offered(request.user, request.POST.get("offer", ""))
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("portal:report")
+    follower = residents.follow_offered(request.user, form_data(OfferForm, request.POST)["offer"])
     messages.success(request, _("已关注该事件，办理进展会通知您，无需重复反映。"))
     return redirect("portal:case", follower.case_id)
 
@@ -92,23 +74,18 @@ def mine(request):
 
 @login_required
 def case(request, case_id: int):
-    item = view_case(request.user, case_id) if request.method == "GET" else get_case_for(request.user, case_id)
     if request.method == "POST":
-        try:
-            residents.rate_case(
-                request.user,
-                item,
-                satisfied=request.POST.get("satisfied") == "1",
-                score=int(request.POST.get("score") or 0),
-                comment=request.POST.get("comment", ""),
-            )
-        except (DomainError, ValueError) as error:
-            messages.error(request, getattr(error, "message", "评分无效"))
-        else:
-            messages.success(request, "感谢您的评价")
-        return redirect("portal:case", item.pk)
+        return _rate(request, get_case_for(request.user, case_id))
+    item = view_case(request.user, case_id)
     can_rate = item.status == "resolved" and item.followers.filter(user=request.user).exists()
     return render(request, "portal/case.html", {"row": case_detail(request.user, item), "can_rate": can_rate})
+
+
+@page_action(success="感谢您的评价", fallback=lambda request, item: reverse("portal:case", args=[item.pk]))
+def _rate(request, item) -> None:
+    data = form_data(RatingForm, request.POST)
+    satisfied, score = bool(data["satisfied"]), data["score"] or 0
+    residents.rate_case(request.user, item, satisfied=satisfied, score=score, comment=data["comment"])
 
 
 def boundaries(request):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core.pages import flag_field
 from grassroots.registry.models import Household, HouseType, Industry, PersonStatus, Residence
 
 
@@ -90,3 +91,56 @@ class LegalPersonEditForm(_Versioned):
     name = forms.CharField(label=_("名称"), max_length=120)
     address = forms.CharField(label=_("地址"), max_length=200)
     industry = forms.ChoiceField(label=_("行业"), choices=Industry.choices)
+
+
+class RegionQuery(forms.Form):
+    region = forms.IntegerField(required=False)
+    tag = forms.CharField(required=False)
+
+
+class ExportQuery(RegionQuery):
+    fmt = forms.CharField(required=False)
+
+
+class PersonFilter(RegionQuery):
+    residence = forms.CharField(required=False)
+    sex = forms.CharField(required=False)
+    min_age = forms.IntegerField(label=_("最小年龄"), required=False)
+    max_age = forms.IntegerField(label=_("最大年龄"), required=False)
+
+
+class HouseFilter(RegionQuery):
+    house_type = forms.CharField(required=False)
+    is_rental = flag_field()
+
+
+class LegalPersonFilter(RegionQuery):
+    industry = forms.CharField(required=False)
+
+
+class PersonSearchForm(forms.Form):
+    """Searched by POST, so an ID number, phone or name never reaches a URL or an access log."""
+
+    id_number = forms.CharField(required=False)
+    phone = forms.CharField(required=False)
+    name = forms.CharField(required=False)
+
+
+class HouseSearchForm(forms.Form):
+    door = forms.CharField(required=False)
+
+
+class RevealForm(forms.Form):
+    field = forms.CharField(required=False)
+    reason = forms.CharField(required=False, strip=False)
+
+
+class TagForm(forms.Form):
+    tag = forms.CharField(required=False)
+    remove = flag_field()
+    note = forms.CharField(required=False, strip=False)
+
+
+class AccountLinkForm(forms.Form):
+    username = forms.CharField(required=False)
+    relink = flag_field()

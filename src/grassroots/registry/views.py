@@ -12,7 +12,19 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import covers, require_perm
 from grassroots.areas.services import get_region_for
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.pages import form_data
 from grassroots.registry import exports, places, presenters, queries, services
+from grassroots.registry.forms import (
+    AccountLinkForm,
+    ExportQuery,
+    HouseFilter,
+    HouseSearchForm,
+    LegalPersonFilter,
+    PersonFilter,
+    PersonSearchForm,
+    RevealForm,
+    TagForm,
+)
 from grassroots.registry.models import HouseType, Industry, Residence, Tag, TagTarget
 
 PAGE_SIZE = 50
@@ -27,16 +39,16 @@ EXPORTERS = {
 }
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"不是有效的数字：{value}") from None
+def _region(request, data: dict):
+    return get_region_for(request.user, data["region"]) if data["region"] else None
 
 
-def _region(request):
-    region_id = _int(request.GET.get("region"))
-    return get_region_for(request.user, region_id) if region_id else None
+def _list_context(request, page, rows: list, kind: str, **extra) -> dict:
+    return {"page": page, "rows": rows, "query": request.GET.urlencode(), "kind": kind, **extra}
+
+
+def _list_template(request, rows: str, full: str) -> str:
+    return rows if request.htmx and request.htmx.target == "results" else full
 
 
 def export_response(request, viewer, kind: str, *, fmt: str, region, tag: str = "") -> HttpResponse:
@@ -56,14 +68,9 @@ def export_response(request, viewer, kind: str, *, fmt: str, region, tag: str = 
 
 @login_required
 def export(request, kind: str):
-    return export_response(
-        request,
-        request.user,
-        kind,
-        fmt=request.GET.get("fmt", "xlsx"),
-        region=_region(request),
-        tag=request.GET.get("tag", ""),
-    )
+    data = form_data(ExportQuery, request.GET)
+    region = _region(request, data)
+    return export_response(request, request.user, kind, fmt=data["fmt"] or "xlsx", region=region, tag=data["tag"])
 
 
 def _page(request, qs):
@@ -73,43 +80,23 @@ def _page(request, qs):
 @login_required
 def persons(request):
     require_perm(request.user, Perm.VIEW_REGISTRY)  # an empty list would hide that the role may never look
-    region = _region(request)
-    filters = {k: request.GET.get(k, "") for k in ("tag", "residence", "sex")}
-    qs = queries.filter_persons(
-        services.persons_for(request.user),
-        region=region,
-        min_age=_int(request.GET.get("min_age")),
-        max_age=_int(request.GET.get("max_age")),
-        **filters,
-    )
+    data = form_data(PersonFilter, request.GET)
+    region, ages = _region(request, data), {"min_age": data["min_age"], "max_age": data["max_age"]}
+    filters = {k: data[k] for k in ("tag", "residence", "sex")}
+    qs = queries.filter_persons(services.persons_for(request.user), region=region, **ages, **filters)
     page = _page(request, qs.order_by("region__path", "id"))
     services.record_listing(request.user, list(page), filters={**filters, "region": region.code if region else None})
     rows = [presenters.person_row(request.user, p) for p in page]
-    context = {
-        "page": page,
-        "rows": rows,
-        "region": region,
-        "tags": Tag.objects.filter(applies_to=TagTarget.PERSON),
-        "residences": Residence.choices,
-        "query": request.GET.urlencode(),
-        "kind": "persons",
-    }
-    template = (
-        "registry/_person_rows.html" if request.htmx and request.htmx.target == "results" else "registry/persons.html"
-    )
-    return render(request, template, context)
+    tags = Tag.objects.filter(applies_to=TagTarget.PERSON)
+    context = _list_context(request, page, rows, "persons", region=region, tags=tags, residences=Residence.choices)
+    return render(request, _list_template(request, "registry/_person_rows.html", "registry/persons.html"), context)
 
 
 @login_required
 @require_POST
 def person_search(request):
     """POST, so an ID number, phone or name never reaches a URL or an access log."""
-    found = services.find_persons(
-        request.user,
-        id_number=request.POST.get("id_number", "").strip(),
-        phone=request.POST.get("phone", "").strip(),
-        name=request.POST.get("name", "").strip(),
-    )
+    found = services.find_persons(request.user, **form_data(PersonSearchForm, request.POST))
     rows = [presenters.person_row(request.user, p) for p in found]
     return render(request, "registry/_person_rows.html", {"rows": rows, "page": None})
 
@@ -132,57 +119,44 @@ def person_detail(request, person_id: int):
 @require_POST
 def person_reveal(request, person_id: int):
     person = services.get_person_for(request.user, person_id)
-    field = request.POST.get("field", "")
-    value = services.reveal_person_field(request.user, person, field=field, reason=request.POST.get("reason", ""))
-    return render(request, "registry/_revealed.html", {"field": field, "value": value})
+    data = form_data(RevealForm, request.POST)
+    value = services.reveal_person_field(request.user, person, field=data["field"], reason=data["reason"])
+    return render(request, "registry/_revealed.html", {"field": data["field"], "value": value})
 
 
 @login_required
 @require_POST
 def person_tag(request, person_id: int):
     person = services.get_person_for(request.user, person_id)
-    tag = Tag.objects.filter(code=request.POST.get("tag", ""), applies_to=TagTarget.PERSON).first()
+    data = form_data(TagForm, request.POST)
+    tag = Tag.objects.filter(code=data["tag"], applies_to=TagTarget.PERSON).first()
     if tag is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "请选择标签")
-    if request.POST.get("remove"):
+    if data["remove"]:
         services.remove_tag(request.user, person, tag)
     else:
-        services.add_tag(request.user, person, tag, note=request.POST.get("note", ""))
+        services.add_tag(request.user, person, tag, note=data["note"])
     return person_detail(request, person_id)
 
 
 @login_required
 def houses(request):
     require_perm(request.user, Perm.VIEW_REGISTRY)  # an empty list would hide that the role may never look
-    is_rental = {"1": True, "0": False}.get(request.GET.get("is_rental", ""))
-    qs = queries.filter_houses(
-        places.houses_for(request.user),
-        region=_region(request),
-        tag=request.GET.get("tag", ""),
-        house_type=request.GET.get("house_type", ""),
-        is_rental=is_rental,
-    )
+    data = form_data(HouseFilter, request.GET)
+    filters = {k: data[k] for k in ("tag", "house_type", "is_rental")}
+    qs = queries.filter_houses(places.houses_for(request.user), region=_region(request, data), **filters)
     page = _page(request, qs.order_by("door_number"))
-    items = list(page)
-    context = {
-        "page": page,
-        "rows": [presenters.house_row(h) for h in items],
-        "types": HouseType.choices,
-        "tags": Tag.objects.filter(applies_to=TagTarget.HOUSE),
-        "query": request.GET.urlencode(),
-        "kind": "houses",
-    }
-    template = (
-        "registry/_house_rows.html" if request.htmx and request.htmx.target == "results" else "registry/houses.html"
-    )
-    return render(request, template, context)
+    rows = [presenters.house_row(h) for h in page]
+    tags = Tag.objects.filter(applies_to=TagTarget.HOUSE)
+    context = _list_context(request, page, rows, "houses", types=HouseType.choices, tags=tags)
+    return render(request, _list_template(request, "registry/_house_rows.html", "registry/houses.html"), context)
 
 
 @login_required
 @require_POST
 def house_search(request):
     """A door number is a home address: searched by POST, so it stays out of URLs and access logs."""
-    found = places.search_houses(request.user, request.POST.get("door", "").strip())
+    found = places.search_houses(request.user, form_data(HouseSearchForm, request.POST)["door"])
     rows = [presenters.house_row(h) for h in found]
     return render(request, "registry/_house_rows.html", {"rows": rows, "page": None})
 
@@ -200,21 +174,13 @@ def house_detail(request, house_id: int):
 @login_required
 def legal_persons(request):
     require_perm(request.user, Perm.VIEW_REGISTRY)  # an empty list would hide that the role may never look
-    qs = queries.filter_legal_persons(
-        places.legal_persons_for(request.user),
-        region=_region(request),
-        tag=request.GET.get("tag", ""),
-        industry=request.GET.get("industry", ""),
-    )
+    data = form_data(LegalPersonFilter, request.GET)
+    filters = {"tag": data["tag"], "industry": data["industry"]}
+    qs = queries.filter_legal_persons(places.legal_persons_for(request.user), region=_region(request, data), **filters)
     page = _page(request, qs.order_by("name"))
-    context = {
-        "page": page,
-        "rows": [presenters.legal_person_row(e) for e in page],
-        "industries": Industry.choices,
-        "tags": Tag.objects.filter(applies_to=TagTarget.LEGAL_PERSON),
-        "query": request.GET.urlencode(),
-        "kind": "legal_persons",
-    }
+    rows = [presenters.legal_person_row(e) for e in page]
+    tags = Tag.objects.filter(applies_to=TagTarget.LEGAL_PERSON)
+    context = _list_context(request, page, rows, "legal_persons", industries=Industry.choices, tags=tags)
     return render(request, "registry/legal_persons.html", context)
 
 
@@ -232,9 +198,10 @@ def person_account(request, person_id: int):
     from django.contrib.auth import get_user_model
 
     person = services.get_person_for(request.user, person_id)
-    user = get_user_model().objects.filter(username=request.POST.get("username", "").strip()).first()
+    data = form_data(AccountLinkForm, request.POST)
+    user = get_user_model().objects.filter(username=data["username"]).first() if data["username"] else None
     if user is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "没有这个账号 / no such account")
-    verb = services.relink_account if request.POST.get("relink") == "1" else services.link_account
+    verb = services.relink_account if data["relink"] else services.link_account
     verb(request.user, person, user)
     return person_detail(request, person_id)

@@ -1,15 +1,17 @@
 """Open data for the public (no login): releases, downloads, feedback. Publishing needs the permission."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_perm
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.pages import form_data, page_action
 from grassroots.sharing import services
+from grassroots.sharing.forms import FeedbackForm, PublishForm
 from grassroots.sharing.models import OpenRelease
 
 
@@ -32,14 +34,14 @@ def releases(request):
 def release(request, release_id: int):
     item = _release(release_id)
     if request.method == "POST":
-        try:
-            services.leave_feedback(item, request.POST.get("message", ""), client=_client(request))
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("感谢您的反馈"))
-        return redirect("open:release", item.pk)
+        return _leave_feedback(request, item)
     return render(request, "sharing/release.html", {"release": item, "rows": services.table_rows(item)})
+
+
+@page_action(success=_("感谢您的反馈"), fallback=lambda request, item: reverse("open:release", args=[item.pk]))
+def _leave_feedback(request, item: OpenRelease) -> None:
+    message = form_data(FeedbackForm, request.POST)["message"]
+    services.leave_feedback(item, message, client=_client(request))
 
 
 def download(request, release_id: int, fmt: str):
@@ -53,13 +55,11 @@ def download(request, release_id: int, fmt: str):
 def publish(request):
     require_perm(request.user, Perm.PUBLISH_OPEN_DATA)  # the form too, not only publishing
     if request.method == "POST":
-        publish = services.RELEASE_KINDS.get(request.POST.get("kind", "cases_by_category"))
+        data = form_data(PublishForm, request.POST)
+        publish = services.RELEASE_KINDS.get(data["kind"] or "cases_by_category")
         if publish is None:
             raise DomainError(ErrorCode.INVALID_INPUT, "未知的发布类型 / unknown release kind")
-        try:
-            threshold = int(request.POST.get("threshold") or 10)
-        except ValueError:
-            raise DomainError(ErrorCode.INVALID_INPUT, "最小公开数应为整数 / threshold: a whole number") from None
-        item = publish(request.user, month=request.POST.get("month", ""), threshold=threshold)
+        threshold = 10 if data["threshold"] is None else data["threshold"]
+        item = publish(request.user, month=data["month"], threshold=threshold)
         return redirect("open:release", item.pk)
     return render(request, "sharing/publish.html")
