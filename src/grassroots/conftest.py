@@ -14,6 +14,8 @@ Territory (squares, lng/lat):          Users:
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from grassroots.registry.identifiers import id_check_char, uscc_check_char
 
@@ -118,6 +120,14 @@ class Cast:
 def fast_password_hashing(settings):
     # PBKDF2 at Django's default work factor costs ~0.4 s a user; the cast has eight.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """LocaleMiddleware activates a request's language in the test's thread and leaves it active: a request
+    sent with Accept-Language: en would otherwise turn every later test of the worker English."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
