@@ -1,0 +1,72 @@
+"""The 4xx responses of every API operation, added to the OpenAPI schema from what the operation needs.
+
+The rules mirror the exception handlers in grassroots/api.py and the middleware in front of them, so what is
+documented is what the server answers, and a new endpoint is covered without anyone editing its decorator:
+
+- credentials required (the operation has `security`): 401 without them; 403 for a role or scope that may not
+  act, a session without its CSRF token, an expired or suspended grant;
+- any parameter or body: 422, the input does not match the schema (ninja's ValidationError);
+- a path parameter: 404, no such record or one outside the caller's scope (the two are indistinguishable);
+- a body: 400 for malformed JSON or multipart and for a broken domain rule, 413 beyond the body limits;
+- an unsafe method: 400 for a broken domain rule, 409 for a duplicate, a state conflict or an idempotency key
+  reused with another body.
+
+Statuses an operation declares itself (`**errors(...)` in its decorator) are kept as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grassroots.core.schemas import ErrorOut
+
+ERROR_REF = "#/components/schemas/ErrorOut"
+UNSAFE = {"post", "put", "patch", "delete"}
+DESCRIPTIONS = {
+    400: "Bad input or a broken rule; nothing was written",
+    401: "No or bad credentials",
+    403: "Not allowed for this role or scope (or a session request without its CSRF token)",
+    404: "No such record, or outside your scope",
+    409: "Duplicate, conflicting state, or an idempotency key reused with a different body",
+    413: "Body over the size limits",
+    422: "The request does not match the schema (details list each problem)",
+}
+
+
+def statuses_for(method: str, operation: dict[str, Any]) -> set[int]:
+    """The 4xx statuses the server can answer for this operation, from what the operation needs."""
+    params = operation.get("parameters", [])
+    body = "requestBody" in operation
+    found: set[int] = set()
+    if operation.get("security"):
+        found |= {401, 403}
+    if params or body:
+        found.add(422)
+    if any(p.get("in") == "path" for p in params):
+        found.add(404)
+    if body:
+        found |= {400, 413}
+    if method in UNSAFE:
+        found |= {400, 409}
+    return found
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error responses to every operation of `schema` (an OpenAPI dict), in place, and return it."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status in sorted(statuses_for(method, operation)):
+                if status in responses or str(status) in responses:  # ninja keys responses by int
+                    continue
+                responses[status] = (
+                    {
+                        "description": DESCRIPTIONS[status],
+                        "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+                    }
+                )
+    return schema
