@@ -6,7 +6,9 @@ documented is what the server answers, and a new endpoint is covered without any
 - credentials required (the operation has `security`): 401 without them; 403 for a role or scope that may not
   act, a session without its CSRF token, an expired or suspended grant;
 - any parameter or body: 422, the input does not match the schema (ninja's ValidationError);
-- a path parameter: 404, no such record or one outside the caller's scope (the two are indistinguishable);
+- a path parameter, a query parameter naming a record (`region`, `parent`) or a body sent to change something
+  (it names a region, a house, a category…): 404, no such record or one outside the caller's scope (the two are
+  indistinguishable on purpose);
 - a body: 400 for malformed JSON or multipart and for a broken domain rule, 413 beyond the body limits;
 - an unsafe method: 400 for a broken domain rule, 409 for a duplicate, a state conflict or an idempotency key
   reused with another body.
@@ -22,6 +24,7 @@ from grassroots.core.schemas import ErrorOut
 
 ERROR_REF = "#/components/schemas/ErrorOut"
 UNSAFE = {"post", "put", "patch", "delete"}
+REFERENCE_PARAMETERS = {"region", "parent"}  # query filters that fetch a record in the caller's scope
 DESCRIPTIONS = {
     400: "Bad input or a broken rule; nothing was written",
     401: "No or bad credentials",
@@ -42,7 +45,9 @@ def statuses_for(method: str, operation: dict[str, Any]) -> set[int]:
         found |= {401, 403}
     if params or body:
         found.add(422)
-    if any(p.get("in") == "path" for p in params):
+    if any(p.get("in") == "path" or p.get("name") in REFERENCE_PARAMETERS for p in params):
+        found.add(404)
+    if body and method in UNSAFE:
         found.add(404)
     if body:
         found |= {400, 413}

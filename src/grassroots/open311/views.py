@@ -232,9 +232,11 @@ def _post_request(request: HttpRequest, fmt: str):
         with transaction.atomic():  # the case and the record of its filing key, together
             case = intake.open_case(None, report, channel=Channel.OPEN311)
             Submission.objects.create(case=case, key=key)
+        # GeoReport v2, POST Service Request response: `token` is "returned instead of service_request_id if
+        # jurisdiction can't return service_request_id immediately", and service_request_id "should not be
+        # returned if token is returned". The case exists once this returns, so the id is known: no token.
         return 201, {
             "service_request_id": case.number,
-            "token": case.number,
             "service_notice": f"办理时限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}",
             "account_id": "",
         }
@@ -258,9 +260,11 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str):
 
 
 def token(request: HttpRequest, token_id: str, fmt: str):
-    """GeoReport v2 "GET service_request_id from a token". Requests are created in real time, so a token is the
-    request id. The spec asks no key here; we do, because a token is the filer's receipt: only the key that filed
-    the request redeems it (403 without a valid key, 404 for any other key's), so it confirms no one else's case."""
+    """GeoReport v2 "GET service_request_id from a token". POST answers synchronously with service_request_id and
+    issues no token; a client written for asynchronous jurisdictions, which always redeems a token, may present
+    the service_request_id as one and is answered with it. The spec asks no key here; we do, because a token is
+    the filer's receipt: only the key that filed the request redeems it (403 without a valid key, 404 for any
+    other key's), so it confirms no one else's case."""
     if not _fmt(fmt):
         return formats.error(404, "format not supported", "xml")
     if (problem := _jurisdiction_error(request, fmt)) is not None:
