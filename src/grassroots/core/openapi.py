@@ -25,14 +25,14 @@ from grassroots.core.schemas import ErrorOut
 ERROR_REF = "#/components/schemas/ErrorOut"
 UNSAFE = {"post", "put", "patch", "delete"}
 REFERENCE_PARAMETERS = {"region", "parent"}  # query filters that fetch a record in the caller's scope
-DESCRIPTIONS = {
-    400: "Bad input or a broken rule; nothing was written",
-    401: "No or bad credentials",
-    403: "Not allowed for this role or scope (or a session request without its CSRF token)",
-    404: "No such record, or outside your scope",
-    409: "Duplicate, conflicting state, or an idempotency key reused with a different body",
-    413: "Body over the size limits",
-    422: "The request does not match the schema (details list each problem)",
+DESCRIPTIONS = {  # bilingual like the error messages themselves (the schema is read by developers, not residents)
+    400: "输入有误或违反业务规则，未写入任何数据 / bad input or a broken rule; nothing was written",
+    401: "需要登录或有效的 API 令牌 / no or bad credentials",
+    403: "角色或管辖范围不允许，或会话请求缺少 CSRF 令牌 / not allowed for this role or scope, or no CSRF token",
+    404: "记录不存在或不在您的管辖范围内 / no such record, or outside your scope",
+    409: "重复、状态冲突或 Idempotency-Key 用于不同内容 / duplicate, conflicting state or a reused idempotency key",
+    413: "请求体过大 / body over the size limits",
+    422: "请求数据与模式不符（details 逐项列出） / the request does not match the schema (see details)",
 }
 
 
@@ -68,10 +68,8 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             for status in sorted(statuses_for(method, operation)):
                 if status in responses or str(status) in responses:  # ninja keys responses by int
                     continue
-                responses[status] = (
-                    {
-                        "description": DESCRIPTIONS[status],
-                        "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
-                    }
-                )
+                responses[status] = {
+                    "description": DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+                }
     return schema

@@ -135,3 +135,32 @@ def _subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
+
+
+def test_every_operation_documents_its_errors_with_the_error_body():
+    from grassroots.api import api
+    from grassroots.core.openapi import statuses_for
+
+    schema = api.get_openapi_schema()
+    assert "ErrorOut" in schema["components"]["schemas"]
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            documented = {int(status) for status in operation["responses"]}
+            assert statuses_for(method, operation) <= documented, f"{method} {path}"
+            if operation.get("security"):
+                assert {401, 403} <= documented, f"{method} {path}"
+            for status in documented - {200, 201, 204}:
+                content = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert content == {"$ref": "#/components/schemas/ErrorOut"}, f"{method} {path} {status}"
+
+
+def test_the_rules_follow_what_an_operation_needs():
+    from grassroots.core.openapi import statuses_for
+
+    assert statuses_for("get", {}) == set()
+    assert statuses_for("get", {"security": [{"ApiTokenAuth": []}]}) == {401, 403}
+    assert statuses_for("get", {"parameters": [{"in": "path", "name": "case_id"}]}) == {404, 422}
+    assert statuses_for("get", {"parameters": [{"in": "query", "name": "region"}]}) == {404, 422}
+    assert statuses_for("get", {"parameters": [{"in": "query", "name": "limit"}]}) == {422}
+    assert statuses_for("post", {"requestBody": {}}) == {400, 404, 409, 413, 422}
+    assert statuses_for("delete", {}) == {400, 409}
