@@ -1,6 +1,10 @@
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+# The age filter of GET /registry/persons, bounded as queries.persons bounds it (400 outside 0–150 otherwise).
+Age = Annotated[int | None, Field(ge=0, le=150)]
 
 
 class PersonOut(Schema):
