@@ -8,7 +8,7 @@ SCALE ?= medium
 HOST ?= 127.0.0.1:8000
 VENDOR := src/grassroots/static/vendor
 
-.PHONY: run test install static chromium lint test-sqlite test-postgres bench messages clean
+.PHONY: run test install static chromium lint test-sqlite test-postgres bench messages clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,12 @@ bench: install static
 	@# The cockpit's goal is stated on PostgreSQL; without it the bench runs on SQLite and says so.
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) $(BIN)/python bench/cockpit.py; else $(BIN)/python bench/cockpit.py; fi
+
+# The API contract (schemathesis, every check, as staff and as a resident) with a larger budget than `make test`.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	GRASSROOTS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) env -u DATABASE_URL $(BIN)/python -m pytest -q -s -p no:logging \
+	  src/grassroots/site/tests/test_api_contract.py
 
 messages: export GRASSROOTS_ENV = development
 messages: install

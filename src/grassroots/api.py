@@ -8,12 +8,29 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import SessionAuth
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from grassroots.accounts.auth import ApiTokenAuth
 from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.openapi import document_errors
 
-api = NinjaAPI(
+
+class SessionAuth(NinjaSessionAuth):
+    """The login session, CSRF-checked; a request with no session at all is unauthenticated (401), not a
+    CSRF failure (403): there is no session to forge a request with."""
+
+    def __call__(self, request: HttpRequest):
+        return super().__call__(request) if request.user.is_authenticated else None
+
+
+class GrassrootsAPI(NinjaAPI):
+    """Every operation's schema lists the 4xx answers it can give (core.openapi), endpoints added later too."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = GrassrootsAPI(
     title="grassroots API",
     version="1",
     description="基层智慧治理平台 JSON API. Authenticate with `Authorization: Bearer <token>` or a session.",

@@ -3,7 +3,10 @@ from datetime import datetime
 from ninja import Field, Schema
 
 
-class GrantOut(Schema):
+class RoleGrantOut(Schema):
+    """One role the user holds, and where. Not `GrantOut`: that is sharing's, and OpenAPI components share one
+    namespace (a second class of the same name documented /accounts/me with the data-sharing grant's fields)."""
+
     role: str
     role_label: str
     region_path: str
@@ -12,7 +15,7 @@ class GrantOut(Schema):
 class MeOut(Schema):
     username: str
     display_name: str
-    grants: list[GrantOut]
+    grants: list[RoleGrantOut]
 
 
 class TokenIn(Schema):

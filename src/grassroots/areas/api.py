@@ -1,12 +1,12 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_perm
 from grassroots.areas import importer, services
 from grassroots.areas.models import Level, Region
-from grassroots.areas.schemas import LocatedOut, LocateIn, RegionOut
+from grassroots.areas.schemas import FEATURE_COLLECTION_BODY, LocatedOut, LocateIn, PointQuery, RegionOut
 from grassroots.core.pagination import BoundedLimitOffset
 from grassroots.core.schemas import errors
 
@@ -35,8 +35,8 @@ def list_regions(request: HttpRequest, parent: int | None = None, level: int | N
 
 
 @router.get("/locate", response=LocatedOut)
-def locate_one(request: HttpRequest, lng: float, lat: float, crs: str = "wgs84"):
-    return _located([services.locate_points([lng], [lat], crs=crs)[0]])[0]
+def locate_one(request: HttpRequest, point: Query[PointQuery]):
+    return _located([services.locate_points([point.lng], [point.lat], crs=point.crs)[0]])[0]
 
 
 @router.post("/locate", response=list[LocatedOut])
@@ -65,7 +65,7 @@ def _located(hits: list[services.Located]) -> list[dict]:
     return out
 
 
-@router.post("/import", response={200: dict, **errors(400, 401, 403, 413)})
+@router.post("/import", response={200: dict, **errors(400, 401, 403, 413)}, openapi_extra=FEATURE_COLLECTION_BODY)
 def import_regions(request: HttpRequest):
     """Body: a GeoJSON FeatureCollection. All-or-nothing; errors are listed per feature (`details`). 403 before the
     body is read for a role that may not import; 413 for a body over the import limit."""

@@ -15,6 +15,7 @@ from grassroots.cases.evidence import Photo
 from grassroots.cases.models import Category, Channel
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.cases.schemas import (
+    NONEMPTY_FILE_BODY,
     CaseDetailOut,
     CaseIn,
     CaseOut,
@@ -122,7 +123,11 @@ def follow(request: HttpRequest, payload: FollowIn):
     return detail(request, follower.case)
 
 
-@router.post("/hotline-import", response={200: dict[str, list], **errors(400, 401, 403, 413, 422)})
+@router.post(
+    "/hotline-import",
+    response={200: dict[str, list], **errors(400, 401, 403, 413, 422)},
+    openapi_extra=NONEMPTY_FILE_BODY,
+)
 def hotline_import(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008 - ninja idiom
     """CSV or Excel of 12345 work orders; all or nothing, with per-row errors (`details`). 403 before the file is
     read for a role that may not import; 413 for a file over the import limit or a sheet beyond the row bounds."""

@@ -2,6 +2,11 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+# POST /cases/hotline-import: an empty upload is no file at all to the server (422 "file: Field required").
+NONEMPTY_FILE_BODY = {
+    "requestBody": {"content": {"multipart/form-data": {"schema": {"properties": {"file": {"minLength": 1}}}}}}
+}
+
 
 class CaseIn(Schema):
     title: str = Field(..., min_length=2, max_length=80)

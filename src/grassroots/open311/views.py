@@ -157,7 +157,9 @@ def _post_request(request: HttpRequest, fmt: str):
             case = intake.open_case(None, report, channel=Channel.OPEN311)
             Submission.objects.create(case=case, key=key)
         due = f"办理时限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}"
-        return 201, {"service_request_id": case.number, "token": case.number, "service_notice": due, "account_id": ""}
+        # GeoReport v2 POST response: `token` only "if jurisdiction can't return service_request_id immediately"
+        # (and then no id). The case exists once this returns, so the id is known: no token.
+        return 201, {"service_request_id": case.number, "service_notice": due, "account_id": ""}
 
     idem = idempotency.key_from(request)
     status, body = idempotency.run_once(request, endpoint="open311.requests", key=idem, produce=produce)
@@ -174,9 +176,11 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str):
 
 
 def token(request: HttpRequest, token_id: str, fmt: str):
-    """GeoReport v2 "GET service_request_id from a token". Requests are created in real time, so a token is the
-    request id. The spec asks no key here; we do, because a token is the filer's receipt: only the key that filed
-    the request redeems it (403 without a valid key, 404 for any other key's), so it confirms no one else's case."""
+    """GeoReport v2 "GET service_request_id from a token". POST answers synchronously with service_request_id and
+    issues no token; a client written for asynchronous jurisdictions, which always redeems a token, may present
+    the service_request_id as one and is answered with it. The spec asks no key here; we do, because a token is
+    the filer's receipt: only the key that filed the request redeems it (403 without a valid key, 404 for any
+    other key's), so it confirms no one else's case."""
     if not _fmt(fmt):
         return formats.error(404, "format not supported", "xml")
     if (problem := _jurisdiction_error(request, fmt)) is not None:

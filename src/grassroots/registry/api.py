@@ -11,6 +11,7 @@ from grassroots.core.pagination import BoundedLimitOffset, LazyRows
 from grassroots.registry import places, presenters, queries, services
 from grassroots.registry.models import Tag
 from grassroots.registry.schemas import (
+    Age,
     HouseDetailOut,
     HouseIn,
     HouseOut,
@@ -54,8 +55,8 @@ def list_persons(
     tag: str = "",
     residence: str = "",
     sex: str = "",
-    min_age: int | None = None,
-    max_age: int | None = None,
+    min_age: Age = None,
+    max_age: Age = None,
     **kwargs,
 ):
     require_perm(request.auth, Perm.VIEW_REGISTRY)

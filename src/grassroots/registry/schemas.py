@@ -1,6 +1,10 @@
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+# The age filter of GET /registry/persons, bounded as queries.persons bounds it (400 outside 0–150 otherwise).
+Age = Annotated[int | None, Field(ge=0, le=150)]
 
 
 class PersonOut(Schema):
@@ -38,7 +42,16 @@ class PersonIn(Schema):
 
 
 class PersonSearchIn(Schema):
-    """Search terms travel in a POST body, so they never reach a URL, a proxy's or the server's access log."""
+    """Search terms travel in a POST body, so they never reach a URL, a proxy's or the server's access log.
+    At least one term is needed (the service answers 400 otherwise), which the schema says with anyOf."""
+
+    model_config = {
+        "json_schema_extra": {
+            "anyOf": [
+                {"required": [term], "properties": {term: {"minLength": 1}}} for term in ("id_number", "phone", "name")
+            ]
+        }
+    }
 
     id_number: str = Field("", max_length=18)
     phone: str = Field("", max_length=20)
@@ -46,7 +59,7 @@ class PersonSearchIn(Schema):
 
 
 class HouseSearchIn(Schema):
-    door: str = Field(..., min_length=1, max_length=160)
+    door: str = Field(..., min_length=2, max_length=160)
 
 
 class RevealIn(Schema):
@@ -91,9 +104,9 @@ class HouseIn(Schema):
     unit: str = Field("", max_length=20)
     room: str = Field("", max_length=20)
     house_type: str = "residential"
-    is_rental: bool = False
-    lng: float | None = None
-    lat: float | None = None
+    is_rental: bool = Field(False, strict=True)
+    lng: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
+    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
 
 
 class LegalPersonOut(Schema):

@@ -10,7 +10,7 @@ from grassroots.accounts.scope import require_perm
 from grassroots.core import idempotency
 from grassroots.risk import services
 from grassroots.risk.models import Warning
-from grassroots.risk.schemas import CloseIn, NoteIn, SignalIn, SignalOut, WarningOut
+from grassroots.risk.schemas import CloseIn, SignalIn, SignalOut, WarningNoteIn, WarningOut
 
 router = Router(tags=["risk"])
 
@@ -36,7 +36,7 @@ def list_warnings(request: HttpRequest, status: str = "", domain: str = "", limi
 
 
 @router.post("/warnings/{warning_id}/acknowledge", response=WarningOut)
-def acknowledge(request: HttpRequest, warning_id: int, payload: NoteIn):
+def acknowledge(request: HttpRequest, warning_id: int, payload: WarningNoteIn):
     warning = services.get_warning_for(request.auth, warning_id)
     return _out(services.acknowledge_warning(request.auth, warning, note=payload.note))
 

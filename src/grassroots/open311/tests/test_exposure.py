@@ -72,7 +72,7 @@ def test_a_point_is_rounded_to_about_100_metres(cast, client, key):
 def test_tokens_answer_only_to_the_key_that_filed_them(case_cast, client, key):
     ApiKey.objects.create(name="other-app", key_hash=ApiKey.hash_key("o311_other_key"))
     [created] = client.post("/open311/v2/requests.json", POST).json()
-    url = f"/open311/v2/tokens/{created['token']}.json"
+    url = f"/open311/v2/tokens/{created['service_request_id']}.json"
     assert client.get(url, {"api_key": KEY}).json()[0]["service_request_id"] == created["service_request_id"]
     assert client.get(url, {"api_key": "o311_other_key"}).status_code == 404
     assert client.get(url).status_code == 403

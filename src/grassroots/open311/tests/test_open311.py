@@ -58,8 +58,10 @@ def test_post_creates_a_case_and_hides_personal_data(cast, client, key):
     assert case.reporter_name == "王 明" and case.reporter_phone == "13900009999"
     [row] = client.get(f"/open311/v2/requests/{case.number}.json").json()
     assert row["status"] == "open" and "13900009999" not in json.dumps(row, ensure_ascii=False)
-    token = client.get(f"/open311/v2/tokens/{created['token']}.json", {"api_key": KEY}).json()
-    assert token[0]["service_request_id"] == case.number  # the filing key redeems its token (see test_exposure)
+    # GeoReport v2: the id is known at once, so no token (a token is returned only *instead of* the id).
+    assert "token" not in created
+    token = client.get(f"/open311/v2/tokens/{case.number}.json", {"api_key": KEY}).json()
+    assert token[0]["service_request_id"] == case.number  # the filing key redeems it as a token (test_exposure)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +137,10 @@ def test_an_unmodified_third_party_client_works(live_server, output_format):
     many = client.get_service_requests(status="open", service_code="manhole")
     many = [many] if isinstance(many, dict) else many  # xmltodict gives a dict for a single element
     assert [r["service_request_id"] for r in many] == [created["service_request_id"]]
+
+
+def test_a_synchronous_post_answers_with_the_id_and_no_token_in_xml(cast, client, key):
+    root = ET.fromstring(client.post("/open311/v2/requests.xml", POST).content)
+    request = root.find("request")
+    assert request.find("service_request_id").text == Case.objects.get().number
+    assert request.find("token") is None
