@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from grassroots.notifications.topics import topics
+
 
 class NotificationOut(Schema):
     id: int
@@ -21,9 +23,14 @@ class ChannelOut(Schema):
     default: bool  # no choice saved: the topic's default applies
 
 
+def _registered_topics(schema: dict) -> None:
+    # Apps register their topics at start-up, after this class exists: the list is read when the OpenAPI is built.
+    schema["enum"] = [t.code for t in topics()]
+
+
 class ChannelIn(Schema):
-    topic: str = Field(max_length=40)
-    email: bool
+    topic: str = Field(max_length=40, json_schema_extra=_registered_topics)
+    email: bool = Field(..., strict=True)
 
 
 class ChannelsIn(Schema):

@@ -1,7 +1,9 @@
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+
+from grassroots.registry.models import Household, HouseType, Industry, Residence
 
 # The age filter of GET /registry/persons, bounded as queries.persons bounds it (400 outside 0–150 otherwise).
 Age = Annotated[int | None, Field(ge=0, le=150)]
@@ -148,24 +150,32 @@ class RegionCountOut(Schema):
     tagged_persons: int
 
 
+# Vocabularies said in the schema, so a client knows the allowed values before it is refused.
+Version = Annotated[int, Field(ge=1, description="the version the editor was shown")]
+ResidenceCode = Literal[tuple(Residence.values)]  # type: ignore[valid-type]
+HouseTypeCode = Literal[tuple(HouseType.values)]  # type: ignore[valid-type]
+HouseholdKind = Literal[tuple(Household.Kind.values)]  # type: ignore[valid-type]
+IndustryCode = Literal[tuple(Industry.values)]  # type: ignore[valid-type]
+
+
 # Edits: every body carries the version the editor was shown; a field left out stays as it is.
 class PersonEditIn(Schema):
-    version: int
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=40)
     phone: str | None = Field(None, max_length=20)
-    residence: str | None = None
+    residence: ResidenceCode | None = None
 
 
 class PersonMoveIn(Schema):
-    version: int
+    version: Version
     house_id: str | None = Field(None, max_length=20)
     household_id: str | None = Field(None, max_length=20)
     on_date: dt.date | None = None
 
 
 class PersonDepartureIn(Schema):
-    version: int
-    status: str = Field(..., description="moved_out（迁出本辖区）或 deceased（死亡）")
+    version: Version
+    status: Literal["moved_out", "deceased"] = Field(..., description="moved_out（迁出本辖区）或 deceased（死亡）")
     on_date: dt.date | None = None
 
 
@@ -187,21 +197,21 @@ class PersonHistoryOut(Schema):
 
 
 class HouseEditIn(Schema):
-    version: int
+    version: Version
     road: str | None = Field(None, min_length=1, max_length=60)
     number: str | None = Field(None, min_length=1, max_length=20)
     building: str | None = Field(None, max_length=20)
     unit: str | None = Field(None, max_length=20)
     room: str | None = Field(None, max_length=20)
-    house_type: str | None = None
-    is_rental: bool | None = None
-    lng: float | None = None
-    lat: float | None = None
+    house_type: HouseTypeCode | None = None
+    is_rental: bool | None = Field(None, strict=True)
+    lng: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False, strict=True)
+    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False, strict=True)
 
 
 class HouseholdEditIn(Schema):
-    version: int
-    kind: str | None = None
+    version: Version
+    kind: HouseholdKind | None = None
     head_id: str | None = Field(None, max_length=20)
 
 
@@ -211,11 +221,11 @@ class HouseholdOut(Schema):
     kind: str
     kind_label: str
     members: list[PersonOut]
-    version: int
+    version: Version
 
 
 class LegalPersonEditIn(Schema):
-    version: int
+    version: Version
     name: str | None = Field(None, min_length=1, max_length=120)
     address: str | None = Field(None, min_length=1, max_length=200)
-    industry: str | None = None
+    industry: IndustryCode | None = None
