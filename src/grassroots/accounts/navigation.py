@@ -50,7 +50,7 @@ RESIDENT_LINKS = (
 # Staff-side URL namespaces (and bare names) that a resident is sent away from, to the portal.
 STAFF_NAMESPACES = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit"})
 STAFF_URL_NAMES = frozenset({"home", "tokens"})
-RESIDENT_ALLOWED = frozenset({"cases:notifications"})
+RESIDENT_ALLOWED = frozenset({"cases:notifications", "cases:evidence"})  # a photo of their own case
 
 
 def links_for(user) -> list[dict]:
