@@ -144,6 +144,7 @@ ENTRIES: dict[str, Entry] = {
     "page GET cases:notifications": page(signed_in(), resident=OK),
     "page POST cases:notifications": page(signed_in(REDIRECT), resident=REDIRECT),
     "page GET cases:detail": page(CASE_SEEN),
+    "page GET cases:evidence": page(CASE_SEEN),  # a report photo; followers: cases/tests
     "page POST cases:act": page(case_rule(handles_case, REDIRECT)),
     "api GET /api/v1/cases/categories": Entry(signed_in()),
     "api GET /api/v1/cases/": Entry(any_perm(*CASE_ROLES)),
