@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -28,5 +26,5 @@ urlpatterns = [
     path("risk/", include("grassroots.risk.urls")),
     path("cockpit/", include("grassroots.cockpit.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No static(settings.MEDIA_URL, ...): the media root holds residents' photos and is never served directly;
+# photos go through cases:evidence, which checks who is asking.

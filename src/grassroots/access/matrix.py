@@ -187,6 +187,7 @@ ENTRIES: dict[str, Entry] = {
     "page GET cases:hotline": page(by_perm(Perm.REPORT_CASES)),
     "page POST cases:hotline": page(by_perm(Perm.REPORT_CASES, one(200, 400))),
     "page GET cases:detail": page(CASE_SEEN),
+    "page GET cases:evidence": page(CASE_SEEN),  # a report photo; followers: cases/tests
     "page POST cases:act": page(case_rule(handles_case, REDIRECT)),
     "api GET /api/v1/cases/categories": Entry(signed_in()),
     "api GET /api/v1/cases/": Entry(any_perm(*CASE_ROLES)),

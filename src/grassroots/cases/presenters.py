@@ -8,6 +8,8 @@ the rectification photos. Never the description, address, point, report photos, 
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from grassroots.accounts.roles import Perm
 from grassroots.cases.access import can, can_handle
 from grassroots.cases.models import Case, Status
@@ -82,7 +84,7 @@ def case_row(viewer, case: Case) -> dict:
         "supervised": case.supervised,
         "return_count": case.return_count,
         "needs_arbitration": case.needs_arbitration,
-        "photos": [e.file.url for e in case.evidence.all()],
+        "photos": [reverse("cases:evidence", args=[e.pk]) for e in case.evidence.all()],
     }
 
 
@@ -128,7 +130,7 @@ def _follower_row(case: Case) -> dict:
         "supervised": None,
         "return_count": None,
         "needs_arbitration": None,
-        "photos": [e.file.url for e in case.evidence.all() if e.stage == "rectify"],
+        "photos": [reverse("cases:evidence", args=[e.pk]) for e in case.evidence.all() if e.stage == "rectify"],
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grassroots.cases import views
+from grassroots.cases import evidence_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("hotline/", views.hotline_import, name="hotline"),
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/act/<str:verb>/", views.act, name="act"),
+    path("evidence/<int:evidence_id>/", evidence_views.evidence, name="evidence"),
 ]

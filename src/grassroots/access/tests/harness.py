@@ -40,6 +40,7 @@ PARAMS = {
     "entity_id": _pair(lambda w: w.firm.pk, lambda w: w.rec.firm4.pk),
     "region_id": _pair(lambda w: w.G1.pk, lambda w: w.G4.pk),
     "case_id": _pair(lambda w: w.cases.inside.pk, lambda w: w.cases.outside.pk),
+    "evidence_id": _pair(lambda w: w.cases.photo_in.pk, lambda w: w.cases.photo_out.pk),
     "case_number": _pair(lambda w: w.cases.inside.number, lambda w: w.cases.outside.number),
     "warning_id": _pair(lambda w: w.rec.warning_in.pk, lambda w: w.rec.warning_out.pk),
     "dataset_id": _pair(lambda w: w.share.dataset_in.pk, lambda w: w.share.dataset_out.pk),

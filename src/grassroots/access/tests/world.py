@@ -42,23 +42,28 @@ def _users(cast) -> None:
 
 def _cases(cast) -> SimpleNamespace:
     from grassroots.cases import intake
+    from grassroots.cases.evidence import Photo
     from grassroots.cases.models import Channel
     from grassroots.notifications.models import Notification
 
     route_city_management(cast.cgk, cast.S1)
     text = {"title": "占道经营", "description": "早市摊贩占用人行道经营，行人只能走机动车道"}
     text["category"] = "street_vending"  # city management: routed to 甲街道城管科 in S1
+    text["photos"] = [Photo("matrix.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)]  # each case's report photo
     inside = intake.open_case(cast.resident, intake.Report(**text, lng=116.32, lat=39.85), channel=Channel.PORTAL)
     outside = intake.open_case(cast.resident2, intake.Report(**text, lng=116.45, lat=39.85), channel=Channel.PORTAL)
     # A second report of the same problem in G1, so that a merge has a primary other than the case itself.
     inside2 = intake.open_case(cast.resident, intake.Report(**text, lng=116.321, lat=39.851), channel=Channel.PORTAL)
+    photo_in, photo_out = inside.evidence.get(), outside.evidence.get()
     notes = {}
     for column in COLUMNS:
         if column.role is not None:
             user = getattr(cast, column.name)
             notes[column.name] = Notification.objects.create(user=user, message="matrix")
     notes["other"] = Notification.objects.create(user=cast.resident2, message="matrix")
-    return SimpleNamespace(inside=inside, inside2=inside2, outside=outside, notes=notes)
+    return SimpleNamespace(
+        inside=inside, inside2=inside2, outside=outside, notes=notes, photo_in=photo_in, photo_out=photo_out
+    )
 
 
 def _sharing(cast) -> SimpleNamespace:

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.core import signing
+from django.urls import reverse
 
 from grassroots.cases import duplicates, handling, residents
 from grassroots.cases.evidence import Photo
@@ -142,7 +143,7 @@ def test_a_follower_sees_the_public_progress_only(worked_case, case_cast, api_cl
     assert all(e["actor"] is None and e["data"] == {} for e in body["events"])
     assert "me_too" not in {e["kind"] for e in body["events"]}
     # The rectification photo, to judge the fix by; not A's photo of the report.
-    report_photo = worked_case.evidence.get(stage="report").file.url
+    report_photo = reverse("cases:evidence", args=[worked_case.evidence.get(stage="report").pk])
     assert len(body["photos"]) == 1 and report_photo not in body["photos"]
     listed = api_client.as_user(case_cast.resident2).get("/api/v1/cases/").json()["items"]
     assert [r["view"] for r in listed] == ["follower"] and _leaks([r | {"photos": []} for r in listed]) == []
