@@ -21,18 +21,20 @@ from grassroots.notifications.models import ChannelChoice, Notification
 
 def notify(
     users: Iterable, message: str, *, topic: str, link: str = "", ref: str = "", subject: str = "",
-    email: bool = True,
+    email: bool = True, in_app: bool = True,
 ) -> int:  # fmt: skip
     """An in-app notice for each active user, and e-mail to those whose choice for the topic allows it.
 
-    `email=False` is for a caller that knows the person asked for no mail (a risk subscription without it).
-    Returns the number of people notified in-app.
+    `email=False` is for a caller that knows the person asked for no mail (a risk subscription without it), and
+    `in_app=False` for one who asked for mail only (a risk subscription by e-mail alone). Returns how many
+    people were notified.
     """
     topic_ = topics.get(topic)  # an unregistered topic is a programming error, not a user's
     people = {u for u in users if u is not None and u.is_active}
-    Notification.objects.bulk_create(
-        [Notification(user=u, topic=topic, ref=ref[:40], message=message[:300], link=link[:200]) for u in people]
-    )
+    if in_app:
+        Notification.objects.bulk_create(
+            [Notification(user=u, topic=topic, ref=ref[:40], message=message[:300], link=link[:200]) for u in people]
+        )
     recipients = sorted({u.email for u in email_wanted(people, topic_)}) if email else []
     if recipients:
         subject = subject or (f"[{ref}] {message[:60]}" if ref else message[:60])

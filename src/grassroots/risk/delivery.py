@@ -151,13 +151,14 @@ def deliver(warning: Warning, event: str, *, roles=()) -> Sent:
     role_users = by_roles(warning, roles)
     link = f"/risk/warnings/{warning.pk}/"
     message = f"【{NAMES_ZH[warning.level]}预警】{warning.summary}"
-    # One in-app notice and one e-mail per person, however many subscriptions and roles reach them. Every
-    # person reached gets the in-app notice (the record); e-mail goes to those who asked for it or were named
-    # by role, and notify still honours each person's own choice for the topic.
+    # One in-app notice and one e-mail per person, however many subscriptions and roles reach them: in-app to
+    # those whose subscription asks for it or who were named by role, e-mail likewise (notify still honours each
+    # person's own e-mail choice for the topic).
+    inbox = {s.user for s in subscriptions if s.in_app} | role_users
     mail = {s.user for s in subscriptions if s.email} | role_users
-    quiet = {s.user for s in subscriptions} - mail
-    notify(mail, message, topic=WARNING, link=link, subject=message[:80])
-    notify(quiet, message, topic=WARNING, link=link, email=False)
+    notify(inbox & mail, message, topic=WARNING, link=link, subject=message[:80])
+    notify(inbox - mail, message, topic=WARNING, link=link, email=False)
+    notify(mail - inbox, message, topic=WARNING, link=link, subject=message[:80], in_app=False)
     targets = [webhooks.Target(s.webhook_url, s.webhook_secret, source_of(s)) for s in subscriptions if s.webhook_url]
     webhooks.enqueue(event, payload(warning, event), targets)
     subscribers = {s.user for s in subscriptions}

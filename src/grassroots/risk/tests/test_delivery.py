@@ -320,3 +320,17 @@ def test_an_email_subscription_sends_mail_after_the_commit(cast, mailoutbox, dja
         callback()
     (mail,) = mailoutbox
     assert mail.to == ["leader@example.org"] and "橙色预警" in mail.subject and "AQI" in mail.body
+
+
+def test_a_subscription_without_in_app_leaves_the_inbox_alone(cast, mailoutbox, django_capture_on_commit_callbacks):
+    from grassroots.notifications.models import Notification
+
+    cast.leader_s1.email = "leader@example.org"
+    cast.leader_s1.save()
+    delivery.subscribe(cast.leader_s1, region=cast.S1, domains=[], in_app=False, email=True)
+    delivery.subscribe(cast.staff_s1, region=cast.S1, domains=[], in_app=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_signal(domain="environment", region=cast.G1, kind="AQI", value=210, severity=3)
+    assert not Notification.objects.filter(user=cast.leader_s1).exists()  # mail only, as subscribed
+    assert Notification.objects.filter(user=cast.staff_s1, topic="risk.warning").count() == 1
+    assert [m.to for m in mailoutbox] == [["leader@example.org"]]
