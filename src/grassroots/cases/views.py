@@ -118,7 +118,7 @@ def _owner(request, case, data: dict) -> dict:
 
 def _deadline(data: dict) -> dt.datetime:
     if data["deadline"] is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请填写督办期限 / give a deadline")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("请填写督办期限"))
     return data["deadline"]
 
 

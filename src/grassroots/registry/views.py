@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grassroots.accounts.roles import Perm
@@ -201,7 +202,7 @@ def person_account(request, person_id: int):
     data = form_data(AccountLinkForm, request.POST)
     user = get_user_model().objects.filter(username=data["username"]).first() if data["username"] else None
     if user is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "没有这个账号 / no such account")
+        raise DomainError(ErrorCode.INVALID_INPUT, _("没有这个账号"))
     verb = services.relink_account if data["relink"] else services.link_account
     verb(request.user, person, user)
     return person_detail(request, person_id)

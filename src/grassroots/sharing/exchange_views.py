@@ -76,7 +76,7 @@ def _create_dataset(request, form: DatasetForm):
     data = form.cleaned_data
     department_id = data["department"] or 0
     if not department_id:  # no choice made is bad input, not a refusal (one not the user's is refused below)
-        raise InvalidForm("请选择提供部门 / choose the providing department")
+        raise InvalidForm(_("请选择提供部门"))
     upload = request.FILES.get("file")
     if upload is None:
         return catalogue.create_dataset_from_source(

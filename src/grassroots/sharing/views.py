@@ -58,7 +58,7 @@ def publish(request):
         data = form_data(PublishForm, request.POST)
         publish = services.RELEASE_KINDS.get(data["kind"] or "cases_by_category")
         if publish is None:
-            raise DomainError(ErrorCode.INVALID_INPUT, "未知的发布类型 / unknown release kind")
+            raise DomainError(ErrorCode.INVALID_INPUT, _("未知的发布类型"))
         threshold = 10 if data["threshold"] is None else data["threshold"]
         item = publish(request.user, month=data["month"], threshold=threshold)
         return redirect("open:release", item.pk)
