@@ -25,8 +25,9 @@ class PersonForm(forms.Form):
         self.fields["grid"].queryset = grids
 
 
-class HouseForm(forms.Form):
-    grid = GridChoiceField(label=_("网格"), queryset=None)
+class _HouseFields(forms.Form):
+    """A house's address and kind: the same fields to register one and to edit one."""
+
     road = forms.CharField(label=_("街路巷"), max_length=60)
     number = forms.CharField(label=_("门牌号"), max_length=20)
     building = forms.CharField(label=_("楼栋"), max_length=20, required=False)
@@ -34,6 +35,11 @@ class HouseForm(forms.Form):
     room = forms.CharField(label=_("室"), max_length=20, required=False)
     house_type = forms.ChoiceField(label=_("类型"), choices=HouseType.choices)
     is_rental = forms.BooleanField(label=_("出租屋"), required=False)
+
+
+class HouseForm(_HouseFields):
+    grid = GridChoiceField(label=_("网格"), queryset=None)
+    field_order = ["grid"]  # the grid first, then the address
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,14 +74,8 @@ class DepartureForm(_Versioned):
     on_date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class HouseEditForm(_Versioned):
-    road = forms.CharField(label=_("街路巷"), max_length=60)
-    number = forms.CharField(label=_("门牌号"), max_length=20)
-    building = forms.CharField(label=_("楼栋"), max_length=20, required=False)
-    unit = forms.CharField(label=_("单元"), max_length=20, required=False)
-    room = forms.CharField(label=_("室"), max_length=20, required=False)
-    house_type = forms.ChoiceField(label=_("类型"), choices=HouseType.choices)
-    is_rental = forms.BooleanField(label=_("出租屋"), required=False)
+class HouseEditForm(_Versioned, _HouseFields):
+    pass
 
 
 class HouseholdForm(_Versioned):
