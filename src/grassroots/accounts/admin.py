@@ -28,6 +28,14 @@ class UserAdmin(AuditedMixin, BaseUserAdmin):
     list_display = ("username", "display_name", "is_active", "is_staff", "last_login")
     inlines = [MembershipInline]
 
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own password form saves without save_model: audit it here, in the same transaction."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:  # the form was valid and saved
+                self.audit(request, self.get_object(request, id), "password_changed", ["password"])
+        return response
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

@@ -49,3 +49,16 @@ def test_adding_and_deleting_a_membership_in_the_admin_is_audited(cast, client, 
     response = client.post(f"/admin/accounts/membership/{added.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302 and not Membership.objects.filter(pk=added.pk).exists()
     assert AuditEntry.objects.filter(event=AuditEvent.MEMBERSHIP_REVOKED, actor=root).exists()
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(cast, client, root):
+    url = f"/admin/accounts/user/{cast.worker_c1.pk}/password/"
+    refused = client.post(url, {"password1": "short", "password2": "other"})
+    assert refused.status_code == 200 and not AuditEntry.objects.filter(event=AuditEvent.CONFIG_CHANGED).exists()
+    new = "Zhe-shi-yi-ge-xin-mi-ma-2026"
+    response = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    entry = AuditEntry.objects.get(event=AuditEvent.CONFIG_CHANGED)
+    assert entry.extra == {"action": "password_changed", "fields": ["password"]} and new not in str(entry.extra)
+    cast.worker_c1.refresh_from_db()
+    assert cast.worker_c1.check_password(new)
