@@ -194,5 +194,13 @@ def drivers(request):
         {**d, "label": labels.get(d.get("feature"), d.get("feature"))}
         for d in ((figures or {}).get("model") or {}).get("drivers", [])
     ]
-    context = {"region": region, "run": run, "figures": figures, "drivers": rows}
+    error = one_language((figures or {}).get("error", ""), english)
+    context = {"region": region, "run": run, "figures": figures, "drivers": rows, "error": error}
     return render(request, "risk/drivers.html", context)
+
+
+def one_language(text: str, english: bool) -> str:
+    """risk.analytics runs without Django and words its refusals "中文 / English", stored with the nightly run:
+    the page shows the reader's half."""
+    chinese, sep, other = text.partition(" / ")
+    return (other if english else chinese) if sep else text

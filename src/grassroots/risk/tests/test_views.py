@@ -155,6 +155,20 @@ def test_the_drivers_page_says_when_nothing_is_computed(cast, client):
     assert "尚未计算" in html
 
 
+def test_the_drivers_page_gives_a_refusal_in_the_readers_language(cast, client):
+    from django.utils import timezone
+
+    from grassroots.risk.models import ModelRun
+
+    error = "网格数 4 太少，至少需要 5 个 / 4 rows is too few, at least 5 are needed"
+    ModelRun.objects.create(kind=f"drivers:{cast.S1.pk}", computed_at=timezone.now(), figures={"error": error})
+    page = login(client, cast.leader_s1)
+    html = page.get("/risk/drivers/", {"region": cast.S1.pk}).content.decode()
+    assert "网格数 4 太少，至少需要 5 个" in html and "rows is too few" not in html
+    english = page.get("/risk/drivers/", {"region": cast.S1.pk}, headers={"accept-language": "en"}).content.decode()
+    assert "4 rows is too few, at least 5 are needed" in english and "网格数 4 太少" not in english
+
+
 def test_the_api_lists_acknowledges_and_closes(cast, api_client):
     warning = raise_one(cast.G1)
     raise_one(cast.G4, "三社区扬尘")
