@@ -3,11 +3,8 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from grassroots.core.errors import NotFound
 from grassroots.core.schemas import errors
-from grassroots.core.time import now
-from grassroots.notifications import services
-from grassroots.notifications.models import Notification
+from grassroots.notifications import queries, services
 from grassroots.notifications.schemas import ChannelOut, ChannelsIn, NotificationOut
 
 router = Router(tags=["notifications"])
@@ -15,18 +12,12 @@ router = Router(tags=["notifications"])
 
 @router.get("", response=list[NotificationOut])
 def notifications(request: HttpRequest, unread: bool = False):
-    qs = Notification.objects.filter(user=request.auth)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return list(qs[:100])
+    return list(queries.inbox(request.auth, unread=unread)[: queries.INBOX_SIZE])
 
 
 @router.post("/{notification_id}/read", response={200: NotificationOut, **errors(404)})
 def read_notification(request: HttpRequest, notification_id: int):
-    updated = Notification.objects.filter(pk=notification_id, user=request.auth).update(read_at=now())
-    if not updated:
-        raise NotFound()
-    return Notification.objects.get(pk=notification_id)
+    return services.mark_read(request.auth, notification_id)
 
 
 @router.get("/channels", response=list[ChannelOut])

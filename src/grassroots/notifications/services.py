@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
-from grassroots.core.errors import DomainError, ErrorCode
+from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.core.time import now
 from grassroots.notifications import topics
 from grassroots.notifications.models import ChannelChoice, Notification
 
@@ -86,3 +87,19 @@ def set_channel_choices(actor, choices: dict[str, bool]) -> list[dict]:
         extra={"email": dict(sorted(choices.items()))},
     )
     return channel_choices(actor)
+
+
+@transaction.atomic
+def mark_read(user, notification_id: int | None = None) -> Notification | None:
+    """One of the person's own notices read (NotFound for anyone else's), or all of them when no id is given."""
+    mine = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is None:
+        mine.update(read_at=now())
+        return None
+    notice = Notification.objects.filter(user=user, pk=notification_id).first()
+    if notice is None:
+        raise NotFound()
+    if notice.read_at is None:
+        notice.read_at = now()
+        notice.save(update_fields=["read_at"])
+    return notice

@@ -6,20 +6,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from grassroots.core.errors import DomainError
-from grassroots.core.time import now
-from grassroots.notifications import services
+from grassroots.core.pages import run_form
+from grassroots.notifications import queries, services
 from grassroots.notifications.forms import ChannelForm
-from grassroots.notifications.models import Notification
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def inbox(request):
     if request.method == "POST":  # mark all as read
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=now())
+        services.mark_read(request.user)
         return redirect("notifications:inbox")
-    rows = Notification.objects.filter(user=request.user)[:100]
+    rows = queries.inbox(request.user)[: queries.INBOX_SIZE]
     return render(request, "notifications/inbox.html", {"rows": rows})
 
 
@@ -28,13 +26,8 @@ def inbox(request):
 def channels(request):
     current = {c["topic"]: c["email"] for c in services.channel_choices(request.user)}
     form = ChannelForm(request.POST if request.method == "POST" else None, current=current)
-    saved = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_channel_choices(request.user, form.choices())
-            saved = True
-        except DomainError as error:
-            form.add_error(None, error.message)
+    save = lambda _data: services.set_channel_choices(request.user, form.choices()) or True  # noqa: E731
+    saved = request.method == "POST" and bool(run_form(form, save))
     if saved and not request.htmx:
         messages.success(request, _("通知方式已保存"))
         return redirect("notifications:channels")
