@@ -16,6 +16,7 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import pattern_for, require_in_scope
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
 from grassroots.core.masking import Pattern
+from grassroots.core.pages import form_status, run_form
 from grassroots.registry import edits, history, places, presenters, services
 from grassroots.registry.forms import (
     DepartureForm,
@@ -29,15 +30,10 @@ from grassroots.registry.forms import (
 
 def _save(request, form, save: Callable[[dict], object], back: str, *args):
     """Valid form → `save` (a service) → back to the record; else the page again, with the reason and a 4xx."""
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-            return None, 409 if error.status == 409 else 400
+    if run_form(form, lambda data: save(data) or True):
         messages.success(request, _("已保存"))
         return redirect(back, *args), None
-    return None, 400
+    return None, max(form_status(form), 400)
 
 
 def _editable_person(request, person_id: int):
@@ -82,7 +78,7 @@ def person_edit(request, person_id: int):
 def _move(request, person, data: dict):
     house = places.houses_for(request.user).filter(door_number=data["door_number"].strip()).first()
     if house is None:
-        raise DomainError(ErrorCode.NOT_FOUND, _("没有找到该门牌，请先登记房屋"))
+        raise DomainError(ErrorCode.UNKNOWN_DOOR_NUMBER, _("没有找到该门牌，请先登记房屋"))
     household = places.households_for(request.user).filter(pk=data["household"]).first() if data["household"] else None
     if data["household"] and household is None:
         raise NotFound()

@@ -150,6 +150,8 @@ class RegionCountOut(Schema):
     tagged_persons: int
 
 
+# A record id sent as a string (JavaScript cannot hold 64-bit integers): digits that fit a bigint.
+RECORD_ID = r"^[1-9][0-9]{0,18}$"
 # Vocabularies said in the schema, so a client knows the allowed values before it is refused.
 Version = Annotated[int, Field(ge=1, description="the version the editor was shown")]
 ResidenceCode = Literal[tuple(Residence.values)]  # type: ignore[valid-type]
@@ -168,8 +170,8 @@ class PersonEditIn(Schema):
 
 class PersonMoveIn(Schema):
     version: Version
-    house_id: str | None = Field(None, max_length=20)
-    household_id: str | None = Field(None, max_length=20)
+    house_id: str | None = Field(None, pattern=RECORD_ID)
+    household_id: str | None = Field(None, pattern=RECORD_ID)
     on_date: dt.date | None = None
 
 
@@ -212,7 +214,7 @@ class HouseEditIn(Schema):
 class HouseholdEditIn(Schema):
     version: Version
     kind: HouseholdKind | None = None
-    head_id: str | None = Field(None, max_length=20)
+    head_id: str | None = Field(None, pattern=RECORD_ID)
 
 
 class HouseholdOut(Schema):
