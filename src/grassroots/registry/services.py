@@ -166,7 +166,7 @@ def reveal_person_field(actor, person: Person, *, field: str, reason: str) -> st
         raise DomainError(ErrorCode.UNKNOWN_CHOICE, _("未知字段：%(field)s") % {"field": field})
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise DomainError(ErrorCode.INVALID_INPUT, _("查看完整信息必须填写事由"))
+        raise DomainError(ErrorCode.REASONS_REQUIRED, _("查看完整信息必须填写事由"))
     require_in_scope(actor, Perm.REVEAL_PII, person.region.path)
     record(actor=actor, event=AuditEvent.PERSON_REVEALED, target=person, extra={"field": field, "reason": reason[:200]})
     return getattr(person, field)

@@ -70,7 +70,7 @@ def test_changing_a_phone_updates_its_blind_index(cast):
 def test_reveal_needs_a_reason_and_the_right_role(cast):
     with pytest.raises(DomainError) as err:
         services.reveal_person_field(cast.grid_g1, cast.p1, field="id_number", reason="")
-    assert err.value.code == ErrorCode.INVALID_INPUT
+    assert err.value.code == ErrorCode.REASONS_REQUIRED
     with pytest.raises(DomainError) as err:
         services.reveal_person_field(cast.leader_s1, cast.p1, field="id_number", reason="核实")
     assert err.value.code == ErrorCode.PERMISSION_DENIED
