@@ -81,6 +81,7 @@ def _mount() -> None:
     from grassroots.accounts.api import router as accounts_router
     from grassroots.areas.api import router as areas_router
     from grassroots.cases.api import router as cases_router
+    from grassroots.environment.api import router as environment_router
     from grassroots.notifications.api import router as notifications_router
     from grassroots.registry.api import router as registry_router
     from grassroots.risk.api import router as risk_router
@@ -94,6 +95,7 @@ def _mount() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/sharing", sharing_router)
     api.add_router("/risk", risk_router)
+    api.add_router("/environment", environment_router)
 
 
 _mount()

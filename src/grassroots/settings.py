@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "grassroots.open311",
     "grassroots.sharing",
     "grassroots.risk",
+    "grassroots.environment",
     "grassroots.cockpit",
     "grassroots.site",
     "grassroots.demo",

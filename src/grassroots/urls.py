@@ -24,6 +24,7 @@ urlpatterns = [
     path("open/", include("grassroots.sharing.urls")),
     path("sharing/", include("grassroots.sharing.exchange_urls")),
     path("risk/", include("grassroots.risk.urls")),
+    path("environment/", include("grassroots.environment.urls")),
     path("cockpit/", include("grassroots.cockpit.urls")),
 ]
 # No static(settings.MEDIA_URL, ...): the media root holds residents' photos and is never served directly;

@@ -18,14 +18,14 @@ from grassroots.access.rules import (
 )
 from grassroots.accounts.roles import PERMISSIONS, Perm
 
-STAFF_AREAS = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit"})
+STAFF_AREAS = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit", "environment"})
 STAFF_NAMES = frozenset({"home", "tokens"})
 RESIDENT_PAGES = frozenset({"cases:evidence"})  # staff-namespace pages a resident may open: their case's photos
 # Path parameters that name a record: an entry with one is asked about an object inside and one outside.
 RECORD_PARAMS = frozenset(
     {"person_id", "house_id", "household_id", "entity_id", "region_id", "case_id", "case_number", "warning_id",
      "dataset_id", "request_id", "grant_id", "report_id", "leaf_index", "notification_id", "token_id",
-     "evidence_id"}
+     "evidence_id", "station_id", "alert_id", "task_id", "rule_id"}
 )  # fmt: skip
 
 

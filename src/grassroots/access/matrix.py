@@ -28,6 +28,7 @@ from grassroots.access.entry import (
     public,
     signed_in,
 )
+from grassroots.access.environment import ENTRIES as ENVIRONMENT
 from grassroots.access.rules import (
     CASE_ROLES,
     CREATED,
@@ -381,6 +382,7 @@ ENTRIES: dict[str, Entry] = {
     "page GET cockpit:cockpit": page(by_perm(Perm.VIEW_COCKPIT)),
     "page GET cockpit:panel": page(by_perm(Perm.VIEW_COCKPIT)),
 }
+ENTRIES.update(ENVIRONMENT)
 
 
 def _main() -> None:

@@ -45,6 +45,9 @@ class Perm(StrEnum):
     HANDLE_WARNINGS = "risk.handle"  # acknowledge and close warnings
     MANAGE_RISK_RULES = "risk.rules"  # thresholds and actions of warning rules
     VIEW_COCKPIT = "cockpit.view"  # the leaders' cockpit
+    VIEW_ENVIRONMENT = "environment.view"  # stations, readings, alerts and maintenance tasks in one's area
+    HANDLE_ENV_ALERTS = "environment.handle"  # acknowledge and close alerts, review firms' rectification
+    MANAGE_ENVIRONMENT = "environment.manage"  # stations, ingest tokens, rules and lab-result imports
 
 
 STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
@@ -64,6 +67,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_RISK,
             Perm.HANDLE_WARNINGS,
             Perm.VIEW_COCKPIT,
+            Perm.VIEW_ENVIRONMENT,
         }
     ),
     Role.STREET_STAFF: frozenset(
@@ -80,6 +84,9 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_RISK,
             Perm.HANDLE_WARNINGS,
             Perm.VIEW_COCKPIT,
+            Perm.VIEW_ENVIRONMENT,
+            Perm.HANDLE_ENV_ALERTS,
+            Perm.MANAGE_ENVIRONMENT,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
@@ -96,6 +103,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_RISK,
             Perm.HANDLE_WARNINGS,
             Perm.VIEW_COCKPIT,
+            Perm.VIEW_ENVIRONMENT,
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -108,11 +116,22 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_CASES,
             Perm.HANDLE_CASES,
             Perm.VIEW_RISK,
+            Perm.VIEW_ENVIRONMENT,
         }
     ),
     # Department officers see and handle only the cases routed to their department (cases/access.py).
+    # Environment officers (生态环境部门) run the stations and dispose of their alerts with the firms.
     Role.DEPARTMENT: frozenset(
-        {Perm.VIEW_REGIONS, Perm.VIEW_REGISTRY, Perm.HANDLE_CASES, Perm.MANAGE_DATASETS, Perm.REQUEST_DATA}
+        {
+            Perm.VIEW_REGIONS,
+            Perm.VIEW_REGISTRY,
+            Perm.HANDLE_CASES,
+            Perm.MANAGE_DATASETS,
+            Perm.REQUEST_DATA,
+            Perm.VIEW_ENVIRONMENT,
+            Perm.HANDLE_ENV_ALERTS,
+            Perm.MANAGE_ENVIRONMENT,
+        }
     ),
     # The data authority checks requests for lawfulness and proportion; it neither provides nor consumes.
     Role.DATA_OFFICER: frozenset({Perm.VIEW_REGIONS, Perm.REVIEW_SHARING, Perm.AUDIT_LOG}),

@@ -156,6 +156,52 @@ def _records(cast) -> SimpleNamespace:
     )
 
 
+def _environment(cast) -> SimpleNamespace:
+    """A station, a stream, an alert and a maintenance task inside (G1, run by the firm) and outside (G4)."""
+    from django.utils import timezone
+
+    from grassroots.environment.models import (
+        Aggregation,
+        Alert,
+        Datastream,
+        MaintenanceTask,
+        ObservedProperty,
+        Rule,
+        RuleKind,
+        Station,
+        StationKind,
+    )  # fmt: skip
+
+    pm25 = ObservedProperty.objects.get(code="pm25")
+    rule = Rule.objects.create(name="PM2.5 超标", kind=RuleKind.EXCEEDANCE, property=pm25, level=2)
+    now = timezone.now()
+
+    def station(code, region, operator=None):
+        site = Station.objects.create(
+            code=code, name=f"{region.name}空气站", kind=StationKind.AIR, region=region,
+            lng=region.center_lng or 116.39, lat=region.center_lat or 39.93, operator=operator,
+        )  # fmt: skip
+        stream = Datastream.objects.create(
+            station=site, property=pm25, unit=pm25.unit, aggregation=Aggregation.HOURLY_MEAN
+        )
+        alert = Alert.objects.create(
+            rule=rule, station=site, datastream=stream, region_path=region.path, level=2, summary="PM2.5 超标",
+            first_at=now, last_at=now, peak_value=180.0,
+        )  # fmt: skip
+        task = MaintenanceTask.objects.create(
+            station=site, datastream=stream, region_path=region.path, problem="flatline", detail="数值长时间不变",
+            opened_at=now,
+        )  # fmt: skip
+        return site, alert, task
+
+    station_in, alert_in, task_in = station("aq-g1", cast.G1, cast.firm)
+    station_out, alert_out, task_out = station("aq-g4", cast.G4, cast.rec.firm4)
+    return SimpleNamespace(
+        rule=rule, station_in=station_in, station_out=station_out, alert_in=alert_in, alert_out=alert_out,
+        task_in=task_in, task_out=task_out,
+    )  # fmt: skip
+
+
 def build() -> Cast:
     from grassroots.registry.models import Tag, TagTarget
 
@@ -164,5 +210,6 @@ def build() -> Cast:
     cast.cases = _cases(cast)
     cast.share = _sharing(cast)
     cast.rec = _records(cast)
+    cast.env = _environment(cast)
     cast.person_tag = Tag.objects.filter(applies_to=TagTarget.PERSON).order_by("code").first()
     return cast

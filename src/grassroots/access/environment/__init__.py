@@ -1,0 +1,7 @@
+"""Access-matrix entries of the environment app, one module per concern, merged here."""
+
+from __future__ import annotations
+
+from grassroots.access.entry import Entry
+
+ENTRIES: dict[str, Entry] = {}

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnvironmentConfig(AppConfig):
+    name = "grassroots.environment"
+    label = "environment"
+    verbose_name = _("生态环境监测")
