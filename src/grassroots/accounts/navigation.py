@@ -33,6 +33,7 @@ STAFF_LINKS = (
     NavLink("registry:legal_persons", _("法人单位"), (Perm.VIEW_REGISTRY,)),
     NavLink("cockpit:cockpit", _("驾驶舱"), (Perm.VIEW_COCKPIT,)),
     NavLink("risk:warnings", _("预警"), (Perm.VIEW_RISK,)),
+    NavLink("environment:stations", _("环境监测"), (Perm.VIEW_ENVIRONMENT,)),
     NavLink(
         "sharing:catalogue",
         _("数据共享"),
@@ -44,11 +45,12 @@ STAFF_LINKS = (
 RESIDENT_LINKS = (
     NavLink("portal:home", _("我要反映")),
     NavLink("portal:mine", _("我的诉求")),
+    NavLink("portal:environment", _("环境质量")),
     NavLink("notifications:inbox", _("消息")),
 )
 
 # Staff-side URL namespaces (and bare names) that a resident is sent away from, to the portal.
-STAFF_NAMESPACES = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit"})
+STAFF_NAMESPACES = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit", "environment"})
 STAFF_URL_NAMES = frozenset({"home", "tokens"})
 RESIDENT_ALLOWED = frozenset({"cases:evidence"})  # a photo of their own case; the inbox is outside these
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.areas.models import Level, Region
+from grassroots.environment import panel as environment_panel
 from grassroots.risk import warning_rollup
 from grassroots.risk.levels import COLOURS
 from grassroots.risk.levels import Level as WarningLevel
@@ -228,4 +229,5 @@ def domains(region: Region) -> dict:
             "open": figures.open if figures else 0, "top": WarningLevel(top).label, "colour": COLOURS[top],
         })  # fmt: skip
     freshness = Freshness.oldest(*(rollup_freshness(name) for name in sorted(sources))) if sources else live()
-    return {"freshness": freshness, "panels": tiles}
+    # The environment's live detail (AQI per street, open alerts, worst stations) shows under the tiles.
+    return {"freshness": freshness, "panels": tiles, "environment": environment_panel.live(region)}

@@ -99,6 +99,10 @@ class AuditEvent(IntEnum):
     AUDIT_SEARCHED = 951
     AUDIT_PROOF_VIEWED = 952
     AUDIT_CHECKPOINT_EXPORTED = 953
+    # environment stations (the station registry) 870–879
+    ENV_STATION_CREATED = 871
+    ENV_STATION_UPDATED = 872
+    ENV_STATIONS_EXPORTED = 873
 
 
 LABELS: dict[AuditEvent, Promise] = {
@@ -181,6 +185,9 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.AUDIT_SEARCHED: _("查询审计日志"),
     AuditEvent.AUDIT_PROOF_VIEWED: _("查看包含证明"),
     AuditEvent.AUDIT_CHECKPOINT_EXPORTED: _("下载签名检查点"),
+    AuditEvent.ENV_STATION_CREATED: _("新建监测站点"),
+    AuditEvent.ENV_STATION_UPDATED: _("修改监测站点"),
+    AuditEvent.ENV_STATIONS_EXPORTED: _("导出监测站点"),
 }
 
 

@@ -5,3 +5,7 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["environment"])
+
+from grassroots.environment.station_api import router as station_router  # noqa: E402
+
+router.add_router("", station_router)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("cases/<int:case_id>/", views.case, name="case"),
     path("me-too/", views.me_too, name="me_too"),
+    path("environment/", views.environment, name="environment"),
 ]

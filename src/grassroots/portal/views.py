@@ -20,7 +20,7 @@ from grassroots.cases.forms import ReportForm, photos_from, report_from
 from grassroots.cases.models import Case, Channel
 from grassroots.cases.presenters import case_detail, case_row
 from grassroots.core.pages import form_data, form_status, page_action, run_form
-from grassroots.portal import queries
+from grassroots.portal import environment_page, queries
 from grassroots.portal.forms import OfferForm, RatingForm
 
 
@@ -34,7 +34,7 @@ def home(request):
 
 @login_required
 def report(request):
-    form = ReportForm(request.POST or None, request.FILES or None)
+    form, station = _report_form(request)
     candidates, case = [], None
     if request.method == "POST" and form.is_valid() and not request.POST.get("confirmed"):
         candidates = queries.likely_duplicates(request.user, form.cleaned_data)
@@ -43,8 +43,21 @@ def report(request):
     if case is not None:
         messages.success(request, f"已受理，编号 {case.number}。办理进展会通知您。")
         return redirect("portal:case", case.pk)
-    context = {"form": form, "candidates": candidates}
+    context = {"form": form, "candidates": candidates, "station": station, "station_fields": STATION_FIELDS}
     return render(request, "portal/report.html", context, status=_report_status(form))
+
+
+STATION_FIELDS = ("lng", "lat", "door_number", "address")  # a report about a station is located at the station
+
+
+def _report_form(request) -> tuple[ReportForm, object]:
+    """The report form, filled in with the station when the resident came from the environment page (公众监督)."""
+    station = environment_page.station_for_report(request.GET.get("station") or request.POST.get("station"))
+    if station is None:
+        return ReportForm(request.POST or None, request.FILES or None), None
+    if request.method == "POST":
+        return ReportForm(environment_page.with_station(request.POST, station), request.FILES or None), station
+    return ReportForm(initial=environment_page.report_initial(station)), station
 
 
 def _open(request, form: ReportForm):
@@ -86,6 +99,11 @@ def _rate(request, item) -> None:
     data = form_data(RatingForm, request.POST)
     satisfied, score = bool(data["satisfied"]), data["score"] or 0
     residents.rate_case(request.user, item, satisfied=satisfied, score=score, comment=data["comment"])
+
+
+def environment(request):
+    """公众监督: current air quality and water class per station, open to everyone, signed in or not."""
+    return render(request, "portal/environment.html", environment_page.context())
 
 
 def boundaries(request):
