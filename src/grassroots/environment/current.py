@@ -40,7 +40,9 @@ def aqi_standard() -> str:
 
 @dataclass
 class Now:
-    """A station's current standing: `rank` orders stations from best (0) to worst (6) across kinds."""
+    """A station's current standing. `rank` orders stations across kinds on one scale: 0 fine, 1 not yet beyond
+    its standard (AQI 良), 2 just beyond it (轻度污染, one class worse than the water target, over a noise
+    limit, soil between screening and intervention values), up to 5 (严重污染)."""
 
     station: Station
     at: dt.datetime | None = None
@@ -127,7 +129,7 @@ def _air(now: Now, means: dict[str, float]) -> None:
     result = aqi.calculate(aqi_standard(), "hourly", values)
     now.inputs = values
     now.result, now.value, now.label = result, f"AQI {result.aqi}", str(result.category)
-    now.colour, now.rank, now.exceeds = result.colour.hex, result.level - 1 if result.level > 1 else 0, result.aqi > 100
+    now.colour, now.rank, now.exceeds = result.colour.hex, result.level - 1, result.aqi > 100
 
 
 def _water(now: Now, _means) -> None:
@@ -139,7 +141,11 @@ def _water(now: Now, _means) -> None:
     target = now.station.water_target
     target_rank = water.CLASSES.index(target) + 1 if target in water.CLASSES else None
     now.exceeds = target_rank is not None and result.rank > target_rank
-    now.rank = min(6, result.rank) if now.exceeds else max(0, result.rank - 3)
+    # Classes beyond the target: one is 2 on the common scale; without a target, Ⅳ and worse count as poor.
+    if now.exceeds:
+        now.rank = min(5, 1 + result.rank - target_rank)
+    elif target_rank is None:
+        now.rank = max(0, result.rank - 3)
     if target_rank is None:
         now.label = _("未设水质目标")
     else:
@@ -154,7 +160,7 @@ def _noise(now: Now, _means) -> None:
     result = noise.assess(now.station.noise_zone, period, leq)
     now.result, now.value = result, f"{result.leq:g} dB(A)"
     now.exceeds = not result.compliant
-    now.colour, now.rank = ("#e00000", 4) if now.exceeds else ("#00b050", 0)
+    now.colour, now.rank = ("#e00000", 2 if result.exceedance <= 5 else 3) if now.exceeds else ("#00b050", 0)
     limit = {"limit": result.limit, "over": f"{result.exceedance:g}"}
     words = _("超标 %(over)s dB(A)（限值 %(limit)s）") if now.exceeds else _("达标（限值 %(limit)s）")
     now.label = words % limit
@@ -166,7 +172,7 @@ def _soil(now: Now, _means) -> None:
     metals = {code: now.values[code][0] for code in soil.METALS if code in now.values}
     result = soil.assess(now.values["soil_ph"][0], now.station.soil_land_use or "other", metals)
     now.result, now.value, now.label = result, str(result.risk_name).split("：")[0], str(result.risk_name)
-    now.colour, now.rank = SOIL_COLOURS[result.risk], soil.RISKS.index(result.risk) * 2
+    now.colour, now.rank = SOIL_COLOURS[result.risk], (0, 2, 4)[soil.RISKS.index(result.risk)]
     now.exceeds = result.risk != "low"
 
 

@@ -1,13 +1,11 @@
 """Station registry API: list (scoped), one station with its standing and health, a datastream's series, and
 creating and editing stations (MANAGE_ENVIRONMENT)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from grassroots.accounts.roles import Perm
@@ -67,7 +65,7 @@ def list_stations(request: HttpRequest, filters: Query[EnvStationFilter]):
 def create_station(request: HttpRequest, payload: EnvStationIn):
     fields = StationFields(**payload.dict(exclude={"code"}))
     station = stations.create_station(request.auth, code=payload.code, fields=fields)
-    return 201, station_out(station, current.assess([station])[station.pk])
+    return Status(201, station_out(station, current.assess([station])[station.pk]))
 
 
 @router.get("/stations/{station_id}", response=EnvStationDetailOut)
