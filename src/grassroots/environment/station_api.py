@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_perm
 from grassroots.core.pagination import BoundedLimitOffset, LazyRows
+from grassroots.core.schemas import errors
 from grassroots.environment import current, station_queries, stations
 from grassroots.environment.models import Station
 from grassroots.environment.station_schemas import (
@@ -28,7 +29,7 @@ router = Router(tags=["environment"])
 
 class EnvStationFilter(Schema):
     kind: KindCode | None = None
-    region_id: int | None = Field(None, description="只列出该区域（须在管辖范围内）下的站点")
+    region: int | None = Field(None, description="只列出该区域（编号，须在管辖范围内）下的站点")
 
 
 class EnvStationSeriesQuery(Schema):
@@ -57,7 +58,7 @@ def _page(rows: list[Station]) -> list[dict]:
 @paginate(BoundedLimitOffset)
 def list_stations(request: HttpRequest, filters: Query[EnvStationFilter]):
     require_perm(request.auth, Perm.VIEW_ENVIRONMENT)
-    region = station_queries.home_region(request.auth, filters.region_id)
+    region = station_queries.home_region(request.auth, filters.region)
     return LazyRows(station_queries.filtered(request.auth, region, kind=filters.kind or ""), _page)
 
 
@@ -83,7 +84,7 @@ def update_station(request: HttpRequest, station_id: int, payload: EnvStationUpd
     return station_out(station, current.assess([station])[station.pk])
 
 
-@router.get("/stations/{station_id}/series", response=EnvStationSeriesOut)
+@router.get("/stations/{station_id}/series", response={200: EnvStationSeriesOut, **errors(400)})
 def station_series(request: HttpRequest, station_id: int, query: Query[EnvStationSeriesQuery]):
     station = stations.get_station_for(request.auth, station_id)
     stream = station_queries.stream_of(station, query.property)

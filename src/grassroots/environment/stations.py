@@ -112,7 +112,7 @@ def _grid_of(actor, lng: float, lat: float):
     """The grid the point lies in; the point must be inside the district and the grid inside the editor's area."""
     grid = locate_point(lng, lat)  # OUT_OF_RANGE for a point off the globe or NaN
     if grid is None:
-        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("站点坐标不在辖区内任何网格中"))
+        raise DomainError(ErrorCode.OUT_OF_RANGE, _("站点坐标不在辖区内任何网格中"))
     if not covers(actor, Perm.MANAGE_ENVIRONMENT, grid.path):
         raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("站点坐标所在网格（%(grid)s）不在您的管辖范围内") % {
             "grid": grid.name})  # fmt: skip

@@ -36,7 +36,7 @@ def test_it_creates_a_station_in_the_grid_of_its_coordinates_and_audits_it(cast)
 @pytest.mark.parametrize(
     ("kw", "code"),
     [
-        ({"lng": 117.5}, "region_out_of_scope"),  # outside every grid of the district
+        ({"lng": 117.5}, "out_of_range"),  # outside every grid of the district
         ({"lng": 116.45}, "region_out_of_scope"),  # in G4, outside 甲街道
         ({"lng": float("nan")}, "out_of_range"),
         ({"noise_zone": "5"}, "unknown_choice"),  # GB 3096-2008 knows 0, 1, 2, 3, 4a, 4b

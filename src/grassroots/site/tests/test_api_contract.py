@@ -31,6 +31,10 @@ DATA_RULES = {
     "POST /api/v1/registry/legal-persons": [*ACCEPTED, "400"],  # USCC checksum, region must be a grid
     "POST /api/v1/registry/houses/search": [*ACCEPTED, "400"],  # two characters left after normalisation
     "POST /api/v1/risk/signals": [*ACCEPTED, "400"],  # evidence links, occurred_at not in the future
+    # environment stations: a point inside the district and the editor's area, the kind's own fields, a known firm
+    "POST /api/v1/environment/stations": [*ACCEPTED, "400"],
+    "PUT /api/v1/environment/stations/{station_id}": [*ACCEPTED, "400"],
+    "GET /api/v1/environment/stations/{station_id}/series": [*ACCEPTED, "400"],  # zoned times, a bounded span
 }
 NETWORK_ONLY = ("max_redirects", "verify", "cert", "proxies")
 
