@@ -40,7 +40,7 @@ class AqiConcentrationsIn(_Strict):
     co: float | None = _amount("CO mg/m³：日报为24小时平均，实时报为1小时平均")
     o3: float | None = _amount("O3 µg/m³ 1小时平均（日报为日最大1小时平均）")
     o3_8h: float | None = _amount("O3 µg/m³ 8小时滑动平均（日报为日最大8小时滑动平均）")
-    so2_24h: float | None = _amount("SO2 µg/m³ 24小时平均；仅实时报在 SO2 1小时浓度高于800时使用（表1 注2）")
+    so2_24h: float | None = _amount("SO2 µg/m³ 24小时平均；仅 HJ633-2012 实时报 SO2 1小时浓度高于800时使用（表1 注2）")
 
 
 class AqiCalcIn(_Strict):
