@@ -50,8 +50,3 @@ def choice(value: object, allowed: tuple[str, ...], field: str) -> str:
             field=field,
         )
     return value
-
-
-def as_float(number: Fraction) -> float:
-    """An exact result for output (JSON has no fractions); nearest float to the exact value."""
-    return float(number)

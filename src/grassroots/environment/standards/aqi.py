@@ -1,7 +1,8 @@
 """Air quality index (AQI) per HJ 633-2012 and HJ 633-2026 (环境空气质量指数技术规定).
 
-Table numbers and notes below are those of HJ 633-2012; HJ 633-2026 (in force 2026-03-01) keeps the method and
-changes only the PM2.5 and PM10 24-hour breakpoints at IAQI 100 (75 → 60 and 150 → 120 µg/m³).
+Table numbers and notes below are those of HJ 633-2012. HJ 633-2026 (in force 2026-03-01) keeps the method and
+the tables except the PM2.5 and PM10 24-hour breakpoints at IAQI 100 (75 → 60 and 150 → 120 µg/m³), and it words
+the SO2 1 h note differently (see SO2_1H_ABOVE_800_2026).
 
 Inputs (µg/m³, CO in mg/m³), by report kind (HJ 633 §5, 日报 / 实时报):
 
@@ -14,7 +15,7 @@ Inputs (µg/m³, CO in mg/m³), by report kind (HJ 633 §5, 日报 / 实时报):
 | co      | 24 h mean, CO 24 h table             | 1 h mean, CO 1 h table                           |
 | o3      | daily maximum 1 h mean, O3 1 h table | 1 h mean, O3 1 h table                           |
 | o3_8h   | daily maximum 8 h mean, O3 8 h table | 8 h moving mean, O3 8 h table (note 3 above 800) |
-| so2_24h | —                                    | 24 h mean, only for note 2                       |
+| so2_24h | —                                    | 24 h mean, only for note 2 (2012)                |
 
 The 1 h tables of SO2, NO2 and CO serve the real-time report only; the daily report uses the 24 h tables
 (表1 注1). AQI is the largest IAQI of the pollutants given (§4, 式2); a pollutant not given is listed in
@@ -72,6 +73,9 @@ ITEM = {
                "o3": "o3_1h", "o3_8h": "o3_8h", "so2_24h": "so2_24h"},
 }  # fmt: skip
 CLAUSE_LIMIT = 800  # 表1 注2 (SO2 1 h) and 注3 (O3 8 h): above 800 µg/m³ the table is not used
+# The reference asks to check how HJ 633-2026 words the SO2 note: published readings of its text (表3 注b) give
+# "SO2 1小时平均浓度高于800 µg/m³ 的，IAQI 按 200 计" (no fall-back on the 24 h mean). The O3 note keeps the 1 h value.
+SO2_1H_ABOVE_800_2026 = 200
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,8 @@ class AqiResult:
     category: str
     colour: Colour
     missing: tuple[str, ...] = ()  # of the six pollutants of the index, those not given
-    beyond_table: tuple[str, ...] = ()  # above the IAQI 500 breakpoint: reported as 500, the top of the scale
+    # Above the last breakpoint: reported as 500, the top of the scale, or as 200 (SO2 1 h above 800, 2026).
+    beyond_table: tuple[str, ...] = ()
     substituted: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # item → input used
 
 
@@ -158,8 +163,13 @@ def calculate(standard: str, kind: str, concentrations: dict[str, object]) -> Aq
         if key not in values:
             continue
         item, value = ITEM[kind][key], values[key]
+        if item == "so2_1h" and value > CLAUSE_LIMIT and standard == "HJ633-2026":
+            # HJ 633-2026 rewords the note: above 800 µg/m³ the SO2 1 h sub-index is reported as 200.
+            iaqi[key] = SO2_1H_ABOVE_800_2026
+            beyond.append(key)
+            continue
         if item == "so2_1h" and value > CLAUSE_LIMIT:
-            # 表1 注2: above 800 µg/m³ the SO2 1 h sub-index is not computed; the 24 h one is reported.
+            # HJ 633-2012 表1 注2: above 800 µg/m³ the SO2 1 h sub-index is not computed; the 24 h one is reported.
             item, value = "so2_24h", _needed(values, "so2_24h")
             substituted["so2"] = "so2_24h"
         elif item == "o3_8h" and value > CLAUSE_LIMIT:
@@ -195,7 +205,7 @@ def _needed(values: dict[str, Fraction], key: str) -> Fraction:
     if key in values:
         return values[key]
     if key == "so2_24h":
-        message = _("SO2 1小时平均浓度高于800 µg/m³ 时按24小时平均浓度计算分指数（HJ 633 表1 注2），请提供 so2_24h")
+        message = _("SO2 1小时浓度高于800 µg/m³ 时按24小时平均浓度计算分指数（HJ 633-2012 表1 注2），请提供 so2_24h")
     else:
         message = _("O3 8小时平均浓度高于800 µg/m³ 时按1小时平均浓度计算分指数（HJ 633 表1 注3），请提供 o3")
     raise StandardInputError(message, field=f"concentrations.{key}")

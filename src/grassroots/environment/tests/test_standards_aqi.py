@@ -140,13 +140,21 @@ def test_an_explicit_null_is_a_missing_pollutant():
     assert "pm10" in result.missing and "pm10" not in result.iaqi
 
 
-# 表1 注2: SO2 1 h above 800 µg/m³ is not computed from the 1 h table; the 24 h sub-index is reported.
+# HJ 633-2012 表1 注2: SO2 1 h above 800 µg/m³ is not computed from the 1 h table; the 24 h sub-index is reported.
 def test_so2_one_hour_above_800_uses_the_24_hour_sub_index():
     # so2_24h 300: 150–475 → 100–150: 50/325 × 150 + 100 = 123.08 → 124
     result = calculate(OLD, "hourly", {"so2": 900, "so2_24h": 300})
     assert dict(result.iaqi) == {"so2": 124}
     assert dict(result.substituted) == {"so2": "so2_24h"}
-    assert calculate(NEW, "hourly", {"so2": 801, "so2_24h": 300}).iaqi["so2"] == 124  # same rule in 2026
+    assert result.beyond_table == ()
+
+
+def test_so2_one_hour_above_800_is_200_under_2026():
+    # HJ 633-2026 (表3 注b as published): above 800 µg/m³ the SO2 1 h sub-index is reported as 200, with no
+    # fall-back on the 24 h mean (given or not).
+    result = calculate(NEW, "hourly", {"so2": 900, "so2_24h": 300})
+    assert (dict(result.iaqi), dict(result.substituted), result.beyond_table) == ({"so2": 200}, {}, ("so2",))
+    assert calculate(NEW, "hourly", {"so2": 5000}).iaqi == {"so2": 200}
 
 
 def test_so2_one_hour_at_800_is_still_on_the_table():
@@ -155,8 +163,8 @@ def test_so2_one_hour_at_800_is_still_on_the_table():
     assert iaqi(OLD, "hourly", so2=700) == {"so2": 167}
 
 
-def test_so2_one_hour_above_800_without_a_24_hour_mean_is_refused():
-    with pytest.raises(StandardInputError, match="so2_24h") as caught:
+def test_so2_one_hour_above_800_without_a_24_hour_mean_is_refused_under_2012():
+    with pytest.raises(StandardInputError, match="表1 注2.*so2_24h") as caught:
         calculate(OLD, "hourly", {"so2": 900})
     assert caught.value.field == "concentrations.so2_24h"
 
