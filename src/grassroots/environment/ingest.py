@@ -209,8 +209,11 @@ def ingest(readings: Sequence[Reading], *, allowed_stations: set[int] | None, so
 
 
 def _update_last(written: list[Written]) -> None:
+    """last_time/last_value follow the newest valid reading: a live view never shows a sensor fault's value."""
     newest: dict[int, Written] = {}
     for item in written:
+        if item.quality != Quality.VALID:
+            continue
         if item.datastream_id not in newest or item.time > newest[item.datastream_id].time:
             newest[item.datastream_id] = item
     if not newest:
