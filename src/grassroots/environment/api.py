@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from grassroots.environment import ingest_api, station_api
+
 router = Router(tags=["environment"])
-
-from grassroots.environment.station_api import router as station_router  # noqa: E402
-
-router.add_router("", station_router)
+router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens
+router.add_router("", station_api.router)  # /stations: the station registry, standing and series

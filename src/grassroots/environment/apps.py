@@ -8,6 +8,7 @@ class EnvironmentConfig(AppConfig):
     verbose_name = _("生态环境监测")
 
     def ready(self) -> None:
-        from grassroots.environment import panel
+        from grassroots.environment import aggregates, panel
 
-        panel.register()
+        aggregates.register()  # the hourly and daily aggregates join stats' rollup job
+        panel.register()  # the cockpit's environment tile and live detail
