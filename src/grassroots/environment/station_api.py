@@ -89,7 +89,7 @@ def station_series(request: HttpRequest, station_id: int, query: Query[EnvStatio
     station = stations.get_station_for(request.auth, station_id)
     stream = station_queries.stream_of(station, query.property)
     found = station_queries.series(stream, query.period, query.start, query.end)
-    points = [{"start": p.start, "mean": p.mean, "min": p.minimum, "max": p.maximum, "count": p.count}
+    points = [{"start": p.time, "mean": p.mean, "min": p.minimum, "max": p.maximum, "count": p.count}
               for p in found.points]  # fmt: skip
     return {"station": station.code, "property": query.property, "unit": stream.unit, "period": query.period,
             "start": found.start, "end": found.end, "points": points}  # fmt: skip

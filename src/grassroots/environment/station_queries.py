@@ -14,8 +14,8 @@ from grassroots.accounts.roles import Perm
 from grassroots.accounts.scope import require_in_scope, widest_path
 from grassroots.areas.models import Level, Region
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.environment import current, stations
-from grassroots.environment.models import Aggregate, Alert, AlertStatus, Datastream, Period, Station, TaskStatus
+from grassroots.environment import current, queries, stations
+from grassroots.environment.models import Alert, AlertStatus, Datastream, Period, Station, TaskStatus
 
 MAX_POINTS = {Period.HOUR: 24 * 31, Period.DAY: 366 * 2}  # one request's longest series
 DEFAULT_SPAN = {Period.HOUR: dt.timedelta(days=7), Period.DAY: dt.timedelta(days=90)}
@@ -72,23 +72,15 @@ def filter_regions(region: Region) -> list[Region]:
 
 
 @dataclass(frozen=True)
-class Point:
-    start: dt.datetime
-    mean: float
-    minimum: float
-    maximum: float
-    count: int
-
-
-@dataclass(frozen=True)
 class Series:
     start: dt.datetime
     end: dt.datetime
-    points: list[Point]
+    points: list[queries.Point]
 
 
 def series(stream: Datastream, period: str, start: dt.datetime | None, end: dt.datetime | None) -> Series:
-    """Hourly or daily statistics of one datastream from the aggregates, oldest first, within a bounded span."""
+    """Hourly or daily statistics of one datastream (queries.series: the aggregates, current to the last reading),
+    oldest first, within a bounded span."""
     if period not in Period.values:
         raise DomainError(ErrorCode.UNKNOWN_CHOICE, _("period 只能是 hour 或 day"))
     end = end or timezone.now()
@@ -102,8 +94,7 @@ def series(stream: Datastream, period: str, start: dt.datetime | None, end: dt.d
         raise DomainError(
             ErrorCode.OUT_OF_RANGE, _("一次最多取 %(n)s 个点，请缩短时间范围") % {"n": MAX_POINTS[period]}
         )
-    qs = Aggregate.objects.filter(datastream=stream, period=period, start__gte=start, start__lt=end).order_by("start")
-    return Series(start, end, [Point(a.start, a.total / a.count, a.minimum, a.maximum, a.count) for a in qs])
+    return Series(start, end, queries.series(stream, start, end, period))
 
 
 def stream_of(station: Station, code: str) -> Datastream:
@@ -143,8 +134,9 @@ def charts(station: Station) -> list[dict]:
         daily = series(stream, Period.DAY, None, None).points
         out.append({
             "code": stream.property.code, "name": stream.property.name, "unit": stream.unit,
-            "hour": [[p.start.isoformat(), round(p.mean, 3)] for p in hourly],
-            "day": [[p.start.date().isoformat(), round(p.mean, 3), p.minimum, p.maximum] for p in daily],
+            "hour": [[p.time.isoformat(), round(p.mean, 3)] for p in hourly],
+            "day": [[timezone.localtime(p.time).date().isoformat(), round(p.mean, 3), p.minimum, p.maximum]
+                    for p in daily],
         })  # fmt: skip
     return out
 

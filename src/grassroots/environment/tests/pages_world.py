@@ -11,6 +11,7 @@ from grassroots.environment.models import (
     Aggregate,
     Aggregation,
     Datastream,
+    Observation,
     ObservedProperty,
     Period,
     Station,
@@ -19,13 +20,17 @@ from grassroots.environment.models import (
 
 
 def stream(station: Station, code: str, value: float, *, hours: int = 24, at: dt.datetime | None = None) -> Datastream:
-    """A datastream whose last `hours` hourly means are all `value`, the newest at `at` (this hour by default)."""
+    """A datastream whose last `hours` readings, one an hour, are all `value`, the newest at `at` (this hour by
+    default), with the hourly and daily aggregates the rollup would have written."""
     prop = ObservedProperty.objects.get(code=code)
     newest = (at or timezone.now()).replace(minute=0, second=0, microsecond=0)
     ds = Datastream.objects.create(
         station=station, property=prop, unit=prop.unit, aggregation=Aggregation.HOURLY_MEAN,
         last_time=newest, last_value=value,
     )  # fmt: skip
+    Observation.objects.bulk_create(
+        Observation(datastream=ds, time=newest - dt.timedelta(hours=h), value=value) for h in range(hours)
+    )
     Aggregate.objects.bulk_create(
         Aggregate(datastream=ds, period=Period.HOUR, start=newest - dt.timedelta(hours=h), count=1, total=value,
                   minimum=value, maximum=value)
