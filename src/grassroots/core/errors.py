@@ -60,6 +60,15 @@ class ErrorCode(StrEnum):
     PERSON_INACTIVE = "person_inactive"  # the person moved out of the area or died
     STALE_VERSION = "stale_version"  # the record changed since the editor loaded it (optimistic concurrency)
     ACCOUNT_LINKED = "account_linked"  # the person or the login is already linked elsewhere
+    # environment alerts, rules and joint disposal (environment/alerts.py, disposal.py, rule_admin.py)
+    ALERT_CLOSED = "alert_closed"  # the alert is closed: no acknowledging, closing or rectification
+    ALERT_NOT_OPEN = "alert_not_open"  # only an open alert can be acknowledged
+    NOTE_REQUIRED = "note_required"  # closing an alert or task, or sending a rectification back, needs a note
+    NOT_OPERATOR = "not_operator"  # the login speaks for no firm operating the station
+    ALREADY_REVIEWED = "already_reviewed"  # a rectification is accepted or sent back once
+    TASK_CLOSED = "task_closed"  # the maintenance task is already done
+    UNKNOWN_RULE_KIND = "unknown_rule_kind"
+    INVALID_RULE_PARAMS = "invalid_rule_params"  # a parameter the rule's kind does not know, or out of range
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -84,6 +93,12 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.PERSON_INACTIVE: 409,
     ErrorCode.STALE_VERSION: 409,
     ErrorCode.ACCOUNT_LINKED: 409,
+    # environment alerts and joint disposal
+    ErrorCode.ALERT_CLOSED: 409,
+    ErrorCode.ALERT_NOT_OPEN: 409,
+    ErrorCode.NOT_OPERATOR: 403,
+    ErrorCode.ALREADY_REVIEWED: 409,
+    ErrorCode.TASK_CLOSED: 409,
 }
 
 
