@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401  (each concern adds its pages here)
+from django.urls import path
+
+from grassroots.environment import alert_views
 
 app_name = "environment"
 urlpatterns: list = []
+urlpatterns += [  # alerts, rules, maintenance tasks and the firm's page (alert_views.py)
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", alert_views.alert_detail, name="alert"),
+    path("rules/", alert_views.rule_list, name="rules"),
+    path("tasks/", alert_views.task_list, name="tasks"),
+    path("tasks/<int:task_id>/close/", alert_views.task_close, name="task"),
+    path("firm/", alert_views.firm, name="firm"),
+]

@@ -155,7 +155,9 @@ def test_seasonal_anomaly_against_the_same_hour_of_previous_days(cast):
     # The same hour on each of the 7 previous days: mean 40, sample sd √(10/6) = 1.291.
     for k, mean in enumerate((40, 42, 38, 41, 39, 40, 40), start=1):
         start = now_hour - dt.timedelta(days=k)
-        Aggregate.objects.create(datastream=ds, period="hour", start=start, count=1, total=mean, minimum=mean, maximum=mean)
+        Aggregate.objects.create(
+            datastream=ds, period="hour", start=start, count=1, total=mean, minimum=mean, maximum=mean
+        )
     assert fired(ds, [(now_hour, 43.0)]) == []  # z = 3 / 1.291 = 2.32
     assert fired(ds, [(now_hour + dt.timedelta(minutes=30), 44.0)]) == [44.0]  # z = 4 / 1.291 = 3.10
     assert "z=3.10" in Alert.objects.get().summary
@@ -167,7 +169,9 @@ def test_seasonal_needs_min_samples(cast):
     now_hour = hours_ago(1)
     for k in (1, 2, 3):
         start = now_hour - dt.timedelta(days=k)
-        Aggregate.objects.create(datastream=ds, period="hour", start=start, count=1, total=40 + k, minimum=40, maximum=43)
+        Aggregate.objects.create(
+            datastream=ds, period="hour", start=start, count=1, total=40 + k, minimum=40, maximum=43
+        )
     assert fired(ds, [(now_hour, 400.0)]) == []
 
 
