@@ -51,5 +51,5 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("environment", "0002_observed_properties")]
+    dependencies = [("environment", "0003_aggregate_dirty")]  # after ingest's 0003, so the graph stays linear
     operations = [migrations.RunPython(seed, unseed)]

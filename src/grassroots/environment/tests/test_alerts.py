@@ -126,3 +126,15 @@ def test_a_health_finding_at_the_outlet_tells_the_firm_and_raises_nothing(outlet
     rules.evaluate_batch(write(outlet.cod, [(hours_ago(1), -3.0)]))
     assert not Alert.objects.exists() and not Signal.objects.exists() and not Case.objects.exists()
     assert Notification.objects.filter(user=outlet.firm_user, topic=alerts.TASK_TOPIC).count() == 1
+
+
+def test_readings_through_ingest_reach_the_rules_after_commit(outlet, django_capture_on_commit_callbacks):
+    from grassroots.environment import ingest
+
+    site = outlet.cod.station
+    readings = [ingest.Reading(site.code, "cod", hours_ago(1) + dt.timedelta(minutes=i), 120.0 + i) for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ingest.ingest(readings, allowed_stations=None, source="test")
+    assert result.accepted == 5
+    alert = Alert.objects.get()
+    assert (alert.count, alert.peak_value) == (5, 124.0) and alert.case_id
