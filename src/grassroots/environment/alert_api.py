@@ -1,10 +1,8 @@
 """Alerts, rules and maintenance tasks under /api/v1/environment/: scoped lists, acknowledge and close, and the
 firm's rectification report (joint disposal)."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from grassroots.accounts.roles import Perm
@@ -92,7 +90,7 @@ def close(request: HttpRequest, alert_id: int, payload: EnvAlertCloseIn):
 def rectify(request: HttpRequest, alert_id: int, payload: EnvRectificationIn):
     """The operating firm's report (its contact's token): staff review it on the alert's page."""
     alert = disposal.get_firm_alert(request.auth, alert_id)
-    return 201, rect_out(disposal.submit_rectification(request.auth, alert, text=payload.text))
+    return Status(201, rect_out(disposal.submit_rectification(request.auth, alert, text=payload.text)))
 
 
 @router.get("/rules", response=list[EnvRuleOut])

@@ -7,15 +7,11 @@ import datetime as dt
 
 import pytest
 
-from grassroots.accounts import services as accounts
-from grassroots.accounts.models import Department
-from grassroots.accounts.roles import Role
 from grassroots.audit.models import AuditEntry
-from grassroots.cases.models import Case, Category, ResponsibilityRule
-from grassroots.conftest import PASSWORD
+from grassroots.cases.models import Case
 from grassroots.environment import alerts, rules
-from grassroots.environment.models import Alert, OperatorContact, Rule, RuleKind, StationKind
-from grassroots.environment.tests.rules_world import hours_ago, only, station, stream, write
+from grassroots.environment.models import Alert, Rule, RuleKind
+from grassroots.environment.tests.rules_world import hours_ago, make_outlet, only, storm, write
 from grassroots.notifications.models import Notification
 from grassroots.risk.models import Signal, Warning
 
@@ -24,33 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def outlet(cast):
-    """A discharge outlet in G1 run by the cast's firm, whose contact has an ordinary login; COD > 100 opens a
-    case, and sewage cases in S1 go to the street's environment office (生态环境科)."""
-    cast.hbk = Department.objects.create(name="甲街道生态环境科", code="s1-hbk", region=cast.S1)
-    cast.env_officer = accounts.create_user(username="env_officer", password=PASSWORD, display_name="环保员")
-    accounts.grant_membership(None, cast.env_officer, role=Role.DEPARTMENT, region=cast.S1, department=cast.hbk)
-    ResponsibilityRule.objects.create(
-        category=Category.objects.get(code="sewage"), level=2, department=cast.hbk, within=cast.S1, sla_hours=14,
-        warn_hours=2,
-    )  # fmt: skip
-    cast.firm_user = accounts.create_user(username="firm_user", password=PASSWORD, display_name="测试餐馆环保负责人")
-    OperatorContact.objects.create(legal_person=cast.firm, user=cast.firm_user)
-    cast.cod_rule = Rule.objects.create(
-        name="排污口 COD 超标（测试）", kind=RuleKind.THRESHOLD, station_kind=StationKind.DISCHARGE,
-        params={"op": ">", "value": 100}, level=3, open_case=True, case_category="sewage",
-    )  # fmt: skip
-    only(cast.cod_rule)
-    site = station(cast.G1, "dc-g1", StationKind.DISCHARGE, operator=cast.firm, operator_name="测试餐馆")
-    cast.cod = stream(site, "cod", interval=1)
-    return cast
-
-
-def storm(cast, n: int, *, batches: int = 1) -> None:
-    start = hours_ago(2)
-    readings = [(start + dt.timedelta(minutes=i), 150.0 + i) for i in range(n)]
-    size = n // batches
-    for b in range(batches):
-        rules.evaluate_batch(write(cast.cod, readings[b * size : (b + 1) * size]))
+    return make_outlet(cast)
 
 
 def test_a_storm_of_50_exceedances_in_one_batch_is_one_alert_one_signal_one_warning(outlet):
