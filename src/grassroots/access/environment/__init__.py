@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from grassroots.access.entry import Entry
+from grassroots.access.environment.rules import ENTRIES as RULES
 
 ENTRIES: dict[str, Entry] = {}
+ENTRIES |= RULES
