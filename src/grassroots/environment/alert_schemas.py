@@ -7,6 +7,11 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+# At least 4 (5) characters once leading and trailing spaces are stripped, as disposal.py requires: written in the
+# schema so that a body the schema accepts is one the service accepts.
+NOTE_PATTERN = r"^\s*\S[\s\S]{2,}\S\s*$"
+TEXT_PATTERN = r"^\s*\S[\s\S]{3,}\S\s*$"
+
 
 class EnvAlertOut(Schema):
     id: int
@@ -53,11 +58,11 @@ class EnvAlertNoteIn(Schema):
 
 
 class EnvAlertCloseIn(Schema):
-    note: str = Field(..., max_length=2000, description="处置情况，至少 4 个字")
+    note: str = Field(..., min_length=4, max_length=2000, pattern=NOTE_PATTERN, description="处置情况，至少 4 个字")
 
 
 class EnvRectificationIn(Schema):
-    text: str = Field(..., max_length=2000, description="整改措施，至少 5 个字")
+    text: str = Field(..., min_length=5, max_length=2000, pattern=TEXT_PATTERN, description="整改措施，至少 5 个字")
 
 
 class EnvRuleOut(Schema):
@@ -90,4 +95,4 @@ class EnvTaskFilter(Schema):
 
 
 class EnvTaskCloseIn(Schema):
-    note: str = Field(..., max_length=2000, description="处理情况，至少 4 个字")
+    note: str = Field(..., min_length=4, max_length=2000, pattern=NOTE_PATTERN, description="处理情况，至少 4 个字")
