@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ninja import Router
 
-from grassroots.environment import ingest_api, station_api
+from grassroots.environment import alert_api, ingest_api, station_api
 
 router = Router(tags=["environment"])
 router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens
 router.add_router("", station_api.router)  # /stations: the station registry, standing and series
+router.add_router("", alert_api.router)  # alerts, rules, maintenance tasks (alert_api.py)

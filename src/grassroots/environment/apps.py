@@ -8,7 +8,8 @@ class EnvironmentConfig(AppConfig):
     verbose_name = _("生态环境监测")
 
     def ready(self) -> None:
-        from grassroots.environment import aggregates, panel
+        from grassroots.environment import aggregates, panel, rules
 
         aggregates.register()  # the hourly and daily aggregates join stats' rollup job
         panel.register()  # the cockpit's environment tile and live detail
+        rules.register()  # the warning rules run after each ingested batch; alert topics for notifications

@@ -1,6 +1,6 @@
-from django.urls import path  # noqa: F401  (each concern adds its pages here)
+from django.urls import path
 
-from grassroots.environment import station_views, token_views
+from grassroots.environment import alert_views, station_views, token_views
 
 app_name = "environment"
 urlpatterns: list = [
@@ -10,4 +10,11 @@ urlpatterns: list = [
     path("stations/new/", station_views.station_new, name="station_new"),
     path("stations/<int:station_id>/", station_views.station, name="station"),
     path("stations/<int:station_id>/edit/", station_views.station_edit, name="station_edit"),
+    # alerts, rules, maintenance tasks and the firm's page (alert_views.py)
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>/", alert_views.alert_detail, name="alert"),
+    path("rules/", alert_views.rule_list, name="rules"),
+    path("tasks/", alert_views.task_list, name="tasks"),
+    path("tasks/<int:task_id>/close/", alert_views.task_close, name="task"),
+    path("firm/", alert_views.firm, name="firm"),
 ]
