@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from grassroots.areas.models import Region
 from grassroots.environment import current
@@ -26,11 +26,7 @@ WORST = 5
 
 
 def _link(name: str, region: Region, **params) -> str:
-    try:
-        base = reverse(name)
-    except NoReverseMatch:  # the alert pages are a sibling concern's; the station list always exists
-        base = reverse("environment:stations")
-    return base + "?" + urlencode({"region": region.pk, **params})
+    return reverse(name) + "?" + urlencode({"region": region.pk, **params})
 
 
 def _open_alerts(region: Region):
@@ -42,7 +38,8 @@ def figures(region: Region) -> DomainFigures | None:
         return warning_rollup.figures(DOMAIN, region)
     alerts = _open_alerts(region)
     top = max(alerts.values_list("level", flat=True), default=0)
-    return DomainFigures(open=alerts.count(), top_level=min(top, 4), link=_link("environment:alerts", region))
+    link = _link("environment:alerts", region, status="active")
+    return DomainFigures(open=alerts.count(), top_level=min(top, 4), link=link)
 
 
 def live(region: Region) -> dict | None:
@@ -58,7 +55,7 @@ def live(region: Region) -> dict | None:
         "worst": worst,
         "alerts": list(alerts[:WORST]),
         "alert_count": alerts.count(),
-        "alerts_link": _link("environment:alerts", region),
+        "alerts_link": _link("environment:alerts", region, status="active"),
         "stations_link": _link("environment:stations", region),
         "at": max((n.at for n in standing), default=None),
     }
