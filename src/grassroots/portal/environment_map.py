@@ -35,6 +35,11 @@ class Drawing:
     areas: list[Area]
     markers: list[Marker]  # in the order of the points given
 
+    @property
+    def unit(self) -> float:
+        """Text size and marker radius in map units, so they read the same whatever the district's shape."""
+        return round(max(self.width, self.height) / 45, 1)
+
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
     if not geometry:

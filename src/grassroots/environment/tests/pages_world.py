@@ -4,6 +4,7 @@ an air station outside 甲街道 (G4), with hourly aggregates as the ingester wo
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 from django.utils import timezone
 
@@ -43,7 +44,17 @@ def stream(station: Station, code: str, value: float, *, hours: int = 24, at: dt
     return ds
 
 
+def reference_data() -> None:
+    """The observed properties and default rules the migrations seed, again: a browser test's flush removes
+    migration data for the tests after it (both seeds are idempotent)."""
+    from django.apps import apps
+
+    for name in ("0002_observed_properties", "0003_rules_defaults"):
+        import_module(f"grassroots.environment.migrations.{name}").seed(apps, None)
+
+
 def build(cast) -> None:
+    reference_data()
     cast.air = Station.objects.create(
         code="aq-jia-1", name="甲街道空气站", kind=StationKind.AIR, region=cast.G1, lng=116.32, lat=39.85,
         operator=cast.firm, operator_name=cast.firm.name,
