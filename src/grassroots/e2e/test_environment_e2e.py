@@ -76,8 +76,10 @@ def test_an_exceedance_runs_to_disposal_and_the_public_page(live_server, page, b
         {"station": "aq-e2e", "property": "pm25", "time": at, "value": 180.0},
         {"station": "aq-e2e", "property": "pm25", "time": at, "value": "NaN"},
     ]}  # fmt: skip
-    answer = page.request.post(f"{live_server.url}/api/v1/environment/observations", data=json.dumps(batch),
-                               headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})  # fmt: skip
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    answer = page.request.post(
+        f"{live_server.url}/api/v1/environment/observations", data=json.dumps(batch), headers=headers
+    )
     assert answer.ok, answer.text()
     assert answer.json()["accepted"] == 1 and [e["index"] for e in answer.json()["errors"]] == [1]
 
