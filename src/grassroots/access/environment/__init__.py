@@ -5,3 +5,7 @@ from __future__ import annotations
 from grassroots.access.entry import Entry
 
 ENTRIES: dict[str, Entry] = {}
+
+from grassroots.access.environment.standards import ENTRIES as STANDARDS  # noqa: E402
+
+ENTRIES.update(STANDARDS)
