@@ -6,8 +6,10 @@ from grassroots.access.entry import Entry
 from grassroots.access.environment.ingest import ENTRIES as INGEST
 from grassroots.access.environment.pages import ENTRIES as PAGES
 from grassroots.access.environment.rules import ENTRIES as RULES
+from grassroots.access.environment.standards import ENTRIES as STANDARDS
 
 ENTRIES: dict[str, Entry] = {}
 ENTRIES.update(INGEST)
 ENTRIES.update(PAGES)
 ENTRIES.update(RULES)
+ENTRIES.update(STANDARDS)
