@@ -42,7 +42,14 @@ def day_of(moment: dt.datetime) -> dt.datetime:
 
 def mark_dirty(written: Iterable) -> int:
     """Mark the hours of these new readings (ingest.Written) for the next refresh; in the caller's transaction."""
-    pairs = sorted({(w.datastream_id, hour_of(w.time)) for w in written if w.quality == Quality.VALID})
+    hours: dict[dt.datetime, dt.datetime] = {}  # a batch has few distinct times: each is floored once
+    pairs = sorted(
+        {
+            (w.datastream_id, hours.get(w.time) or hours.setdefault(w.time, hour_of(w.time)))
+            for w in written
+            if w.quality == Quality.VALID
+        }
+    )
     if not pairs:
         return 0
     table = AggregateDirty._meta.db_table
