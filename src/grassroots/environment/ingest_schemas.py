@@ -67,7 +67,7 @@ class IngestResultOut(Schema):
 
 
 class IngestTokenIn(Schema):
-    name: str = Field(..., min_length=1, max_length=60)
+    name: str = Field(..., min_length=1, max_length=60, pattern=r"\S")  # not blank: the service strips it
     station_ids: list[Annotated[str, Field(pattern=RECORD_ID)]] = Field(..., min_length=1, max_length=500)
 
 
