@@ -12,7 +12,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -133,6 +133,7 @@ def _lookup(readings: Sequence[Reading]) -> tuple[dict[str, int], dict[tuple[int
 
 
 QUALITIES = frozenset(Quality.values)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _check(reading: Reading, stations, streams, allowed, limit) -> tuple[_Stream, float, int] | tuple[str, str]:
@@ -168,6 +169,8 @@ def _check(reading: Reading, stations, streams, allowed, limit) -> tuple[_Stream
         return NAIVE_TIME, _("时间缺少时区")
     if moment > limit:
         return FUTURE_TIME, _("时间晚于当前时间超过容差")
+    if moment < EARLIEST:  # a device's reset clock; it would also create a partition per bogus month
+        return INVALID_ITEM, _("时间早于 1970 年")
     quality = reading.quality
     if quality not in QUALITIES:
         return INVALID_ITEM, _("质量标志只能是 0、1 或 2")
