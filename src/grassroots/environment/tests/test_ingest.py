@@ -123,6 +123,12 @@ def test_a_value_outside_the_physical_range_is_kept_as_suspect(world, handlers):
     assert {w.quality for w in result.written} == {Quality.SUSPECT}
 
 
+def test_a_time_before_1970_is_an_item_error(world, handlers):
+    reset_clock = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    result = ingest([Reading("st-g1", "pm25", reset_clock, 1.0)], allowed_stations=None, source="test")
+    assert [e.code for e in result.errors] == ["invalid_item"]
+
+
 def test_an_unknown_quality_flag_is_an_item_error(world, handlers):
     result = ingest([Reading("st-g1", "pm25", at(0), 1.0, quality=7)], allowed_stations=None, source="test")
     assert [e.code for e in result.errors] == ["invalid_item"]
