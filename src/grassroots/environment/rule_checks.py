@@ -7,6 +7,7 @@ described and validated in rule_admin.py; docs/environment-rules.md works an exa
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import operator
@@ -113,9 +114,11 @@ def rate(rule: Rule, stream: Datastream, points: list[Point], ctx: Context) -> l
     delta, window = float(rule.params["delta"]), dt.timedelta(minutes=int(rule.params["window_minutes"]))
     direction = rule.params.get("direction", "up")
     earlier_all = valid(ctx.history.get(stream.pk, []))
+    times = [e.time for e in earlier_all]  # the history is sorted by time
     found = []
     for p in valid(points):
-        earlier = [e.value for e in earlier_all if p.time - window <= e.time < p.time]
+        lo, hi = bisect.bisect_left(times, p.time - window), bisect.bisect_left(times, p.time)
+        earlier = [e.value for e in earlier_all[lo:hi]]
         if not earlier:
             continue
         rise, fall = p.value - min(earlier), max(earlier) - p.value
