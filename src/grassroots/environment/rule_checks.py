@@ -72,10 +72,10 @@ def exceedance(rule: Rule, stream: Datastream, points: list[Point], ctx: Context
         elif station.kind in WATER_KINDS:
             limit = rule_limits.water(code, p.value, station.water_target)
         elif station.kind == StationKind.NOISE:
-            limit = rule_limits.noise(code, p.value, station.noise_zone, p.time)
+            limit = rule_limits.noise_limit(code, p.value, station.noise_zone, p.time)
         elif station.kind == StationKind.SOIL:
             level = rule.params.get("level", "screening")
-            limit = rule_limits.soil(code, p.value, station.soil_land_use, ctx.soil_ph.get(station.pk), level)
+            limit = rule_limits.soil_limit(code, p.value, station.soil_land_use, ctx.soil_ph.get(station.pk), level)
         else:
             limit = None
         if limit is not None:
