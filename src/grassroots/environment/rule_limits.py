@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grassroots.environment.standards import aqi as hj633
 from grassroots.environment.standards import noise as gb3096
@@ -94,7 +95,8 @@ def water(code: str, value: float, target: str) -> Limit | None:
         limit = float(low if value < low else high)
     else:
         limit = float(gb3838.LIMITS[code][wanted - 1])
-    return Limit(limit, "GB 3838-2002 表1", f"{CLASSES[found - 1]}类，目标 {target} 类")
+    detail = _("%(found)s类，目标 %(target)s 类") % {"found": CLASSES[found - 1], "target": target}
+    return Limit(limit, "GB 3838-2002 表1", detail)
 
 
 def noise_limit(code: str, value: float, zone: str, at: dt.datetime) -> Limit | None:
@@ -111,7 +113,8 @@ def noise_limit(code: str, value: float, zone: str, at: dt.datetime) -> Limit | 
     if value <= limit:
         return None
     basis = "GB 3096-2008 表1" + ("、§5.4" if code == "lmax" else "")
-    return Limit(float(limit), basis, f"{zone} 类区{'昼间' if period == 'day' else '夜间'}")
+    detail = (_("%(zone)s 类区昼间") if period == "day" else _("%(zone)s 类区夜间")) % {"zone": zone}
+    return Limit(float(limit), basis, detail)
 
 
 def soil_row(code: str, land_use: str, level: str) -> tuple[float, ...] | None:
@@ -135,4 +138,4 @@ def soil_limit(code: str, value: float, land_use: str, ph: float | None, level: 
     if value <= limit:
         return None
     basis = "GB 15618-2018 " + ("表3 管制值" if level == "intervention" else "表1 筛选值")
-    return Limit(limit, basis, f"pH {ph:g}" if ph is not None else "pH 未知，按最严值")
+    return Limit(limit, basis, f"pH {ph:g}" if ph is not None else _("pH 未知，按最严值"))

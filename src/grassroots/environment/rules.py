@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Q
 
-from grassroots.core.errors import DomainError
 from grassroots.environment import alerts, health, rule_checks
 from grassroots.environment.models import Aggregate, Datastream, Observation, Period, Quality, Rule, RuleKind
 from grassroots.environment.rule_checks import Context, Finding, Point
@@ -204,6 +203,6 @@ def _deliver(findings: list[Finding], outcome: Outcome) -> None:
             )  # fmt: skip
             outcome.alerts_new += int(new)
             outcome.alerts_folded += int(not new)
-        except (DomainError, ValueError, KeyError, TypeError):
+        except Exception:  # noqa: BLE001 — one group's failure (rolled back alone) must not stop the others
             outcome.failures += 1
             logger.exception("environment rules: %s failed", key)
