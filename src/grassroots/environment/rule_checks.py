@@ -7,6 +7,7 @@ described and validated in rule_admin.py; docs/environment-rules.md works an exa
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import operator
@@ -71,10 +72,10 @@ def exceedance(rule: Rule, stream: Datastream, points: list[Point], ctx: Context
         elif station.kind in WATER_KINDS:
             limit = rule_limits.water(code, p.value, station.water_target)
         elif station.kind == StationKind.NOISE:
-            limit = rule_limits.noise(code, p.value, station.noise_zone, p.time)
+            limit = rule_limits.noise_limit(code, p.value, station.noise_zone, p.time)
         elif station.kind == StationKind.SOIL:
             level = rule.params.get("level", "screening")
-            limit = rule_limits.soil(code, p.value, station.soil_land_use, ctx.soil_ph.get(station.pk), level)
+            limit = rule_limits.soil_limit(code, p.value, station.soil_land_use, ctx.soil_ph.get(station.pk), level)
         else:
             limit = None
         if limit is not None:
@@ -113,9 +114,11 @@ def rate(rule: Rule, stream: Datastream, points: list[Point], ctx: Context) -> l
     delta, window = float(rule.params["delta"]), dt.timedelta(minutes=int(rule.params["window_minutes"]))
     direction = rule.params.get("direction", "up")
     earlier_all = valid(ctx.history.get(stream.pk, []))
+    times = [e.time for e in earlier_all]  # the history is sorted by time
     found = []
     for p in valid(points):
-        earlier = [e.value for e in earlier_all if p.time - window <= e.time < p.time]
+        lo, hi = bisect.bisect_left(times, p.time - window), bisect.bisect_left(times, p.time)
+        earlier = [e.value for e in earlier_all[lo:hi]]
         if not earlier:
             continue
         rise, fall = p.value - min(earlier), max(earlier) - p.value

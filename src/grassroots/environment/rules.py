@@ -10,16 +10,16 @@ station) into alerts (alerts.raise_alert), health findings into maintenance task
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Avg, Q
 
-from grassroots.core.errors import DomainError
 from grassroots.environment import alerts, health, rule_checks
-from grassroots.environment.models import Aggregate, Datastream, Observation, Period, Rule, RuleKind
+from grassroots.environment.models import Aggregate, Datastream, Observation, Period, Quality, Rule, RuleKind
 from grassroots.environment.rule_checks import Context, Finding, Point
 
 logger = logging.getLogger(__name__)
@@ -126,13 +126,13 @@ def _baselines(plan: dict[Datastream, list[Rule]], points: dict[int, list[Point]
     aggregates; where they hold fewer than min_samples hours (not rolled up yet), from the observations."""
     wanted: dict[tuple[int, dt.datetime], list[dt.datetime]] = {}
     needs: dict[int, int] = {}
+    hours_of = functools.lru_cache(maxsize=None)(rule_checks.baseline_hours)  # the same hours for every stream
     for stream, rules in plan.items():
         for rule in (r for r in rules if r.kind == RuleKind.SEASONAL):
             weeks, by = int(rule.params.get("weeks", 4)), rule.params.get("by", "hour")
             needs[stream.pk] = max(needs.get(stream.pk, 0), int(rule.params.get("min_samples", 7)))
-            for p in points[stream.pk]:
-                key = (stream.pk, rule_checks.hour_start(p.time))
-                wanted.setdefault(key, rule_checks.baseline_hours(p.time, weeks, by))
+            for start in {rule_checks.hour_start(p.time) for p in points[stream.pk]}:
+                wanted.setdefault((stream.pk, start), hours_of(start, weeks, by))
     if not wanted:
         return {}
     starts = {h for hours in wanted.values() for h in hours}
@@ -143,26 +143,30 @@ def _baselines(plan: dict[Datastream, list[Rule]], points: dict[int, list[Point]
         ).values_list("datastream_id", "start", "total", "count")
     }
     out = {key: [means[(key[0], h)] for h in hours if (key[0], h) in means] for key, hours in wanted.items()}
-    for key, hours in wanted.items():
-        if len(out[key]) < needs[key[0]]:
-            out[key] = _hourly_from_observations(key[0], hours)
+    short = {key: hours for key, hours in wanted.items() if len(out[key]) < needs[key[0]]}
+    out |= _hourly_from_observations(short)
     return out
 
 
-def _hourly_from_observations(stream_id: int, hours: list[dt.datetime]) -> list[float]:
-    """The fallback before the hourly roll-up has run: valid observations bucketed into the same hours."""
-    if not hours:
-        return []
-    rows = Observation.objects.filter(
-        datastream_id=stream_id, quality=0, time__gte=min(hours), time__lt=max(hours) + dt.timedelta(hours=1)
-    ).values_list("time", "value")
-    buckets: dict[dt.datetime, list[float]] = defaultdict(list)
-    wanted = set(hours)
-    for time, value in rows:
-        start = rule_checks.hour_start(time)
-        if start in wanted:
-            buckets[start].append(value)
-    return [sum(v) / len(v) for v in buckets.values()]
+def _hourly_from_observations(wanted: dict[tuple[int, dt.datetime], list[dt.datetime]]) -> dict:
+    """The fallback before the hourly roll-up has run: the mean of the valid observations of each baseline hour,
+    one grouped query per hour for all the streams that need it (not one per stream)."""
+    streams_by_hour: dict[dt.datetime, set[int]] = defaultdict(set)
+    for (sid, _start), hours in wanted.items():
+        for hour in hours:
+            streams_by_hour[hour].add(sid)
+    means: dict[tuple[int, dt.datetime], float] = {}
+    for hour, sids in streams_by_hour.items():
+        rows = (
+            Observation.objects.filter(
+                datastream_id__in=sids, quality=Quality.VALID, time__gte=hour, time__lt=hour + dt.timedelta(hours=1)
+            )
+            .values("datastream_id")
+            .annotate(mean=Avg("value"))
+            .values_list("datastream_id", "mean")
+        )
+        means |= {(sid, hour): mean for sid, mean in rows}
+    return {key: [means[(key[0], h)] for h in hours if (key[0], h) in means] for key, hours in wanted.items()}
 
 
 def worst(findings: Iterable[Finding]) -> Finding:
@@ -199,6 +203,6 @@ def _deliver(findings: list[Finding], outcome: Outcome) -> None:
             )  # fmt: skip
             outcome.alerts_new += int(new)
             outcome.alerts_folded += int(not new)
-        except (DomainError, ValueError, KeyError, TypeError):
+        except Exception:  # noqa: BLE001 — one group's failure (rolled back alone) must not stop the others
             outcome.failures += 1
             logger.exception("environment rules: %s failed", key)
