@@ -99,6 +99,8 @@ class AuditEvent(IntEnum):
     AUDIT_SEARCHED = 951
     AUDIT_PROOF_VIEWED = 952
     AUDIT_CHECKPOINT_EXPORTED = 953
+    # environment: lab-result imports 1090–1099
+    LAB_RESULTS_IMPORTED = 1090
 
 
 LABELS: dict[AuditEvent, Promise] = {
@@ -181,6 +183,7 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.AUDIT_SEARCHED: _("查询审计日志"),
     AuditEvent.AUDIT_PROOF_VIEWED: _("查看包含证明"),
     AuditEvent.AUDIT_CHECKPOINT_EXPORTED: _("下载签名检查点"),
+    AuditEvent.LAB_RESULTS_IMPORTED: _("导入化验结果"),
 }
 
 

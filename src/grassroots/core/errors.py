@@ -60,6 +60,9 @@ class ErrorCode(StrEnum):
     PERSON_INACTIVE = "person_inactive"  # the person moved out of the area or died
     STALE_VERSION = "stale_version"  # the record changed since the editor loaded it (optimistic concurrency)
     ACCOUNT_LINKED = "account_linked"  # the person or the login is already linked elsewhere
+    # environment: lab-result imports (environment/lab_import.py)
+    LAB_DUPLICATE_FILE = "lab_duplicate_file"  # this very file (same SHA-256) was imported before
+    LAB_FILE_REFUSED = "lab_file_refused"  # not a plain .csv or .xlsx: macros, old .xls, or a disguised file
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -125,3 +128,6 @@ DEFAULT_MESSAGES = {
     ErrorCode.INVALID_INPUT: _("输入有误"),
     ErrorCode.PAYLOAD_TOO_LARGE: _("请求体过大"),
 }
+
+# environment: lab-result imports
+STATUS_BY_CODE[ErrorCode.LAB_DUPLICATE_FILE] = 409

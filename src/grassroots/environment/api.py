@@ -5,3 +5,4 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["environment"])
+router.add_router("", "grassroots.environment.lab_api.router")  # POST /lab-imports

@@ -5,3 +5,7 @@ from __future__ import annotations
 from grassroots.access.entry import Entry
 
 ENTRIES: dict[str, Entry] = {}
+
+from grassroots.access.environment.lab import ENTRIES as LAB  # noqa: E402
+
+ENTRIES.update(LAB)
