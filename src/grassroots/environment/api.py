@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from grassroots.environment import ingest_api
+
 router = Router(tags=["environment"])
+router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens
 router.add_router("", "grassroots.environment.lab_api.router")  # POST /lab-imports

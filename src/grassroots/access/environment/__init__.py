@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from grassroots.access.entry import Entry
+from grassroots.access.environment.ingest import ENTRIES as INGEST
 
 ENTRIES: dict[str, Entry] = {}
+ENTRIES.update(INGEST)
 
 from grassroots.access.environment.lab import ENTRIES as LAB  # noqa: E402
 
