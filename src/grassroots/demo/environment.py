@@ -23,12 +23,15 @@ from django.utils.translation import gettext
 from grassroots.accounts import services as accounts
 from grassroots.areas.models import Level, Region
 from grassroots.demo import environment_series as series
+from grassroots.environment import aggregates, storage
 from grassroots.environment.models import (
+    Aggregate,
     Aggregation,
     Datastream,
     Observation,
     ObservedProperty,
     OperatorContact,
+    Period,
     Quality,
     Sensor,
     Station,
@@ -144,27 +147,52 @@ def _write(plans: list[Plan]) -> dict[str, int]:
     for plan in plans:
         if plan.station.kind in (StationKind.AIR, StationKind.NOISE, StationKind.DISCHARGE):
             Sensor.objects.create(station=plan.station, serial=f"DEMO-{plan.station.code.upper()}", model_name="演示")
-        stamps = [connection.ops.adapt_datetimefield_value(t) for t in plan.times]
         for code, (aggregation, interval) in plan.streams.items():
             prop = properties[code]
-            values = plan.values[code]
+            values = [float(v) for v in plan.values[code]]
             stream = Datastream.objects.create(
                 station=plan.station, property=prop, unit=prop.unit, aggregation=aggregation,
-                interval_minutes=interval, last_time=plan.times[-1], last_value=float(values[-1]),
+                interval_minutes=interval, last_time=plan.times[-1], last_value=values[-1],
             )  # fmt: skip
-            pk = stream.pk
-            _insert([(pk, t, float(v), Quality.VALID) for t, v in zip(stamps, values, strict=True)])
-            total += len(values)
+            rows = [(stream.pk, t, v, int(Quality.VALID)) for t, v in zip(plan.times, values, strict=True)]
+            _store(rows)
+            _aggregate(stream.pk, rows)
+            total += len(rows)
     return {"env_stations": len(plans), "observations": total}
 
 
-def _insert(rows: list[tuple]) -> None:
-    """Plain multi-row INSERTs: the ORM's bulk_create spends ~100 µs a row preparing values (measured)."""
-    meta = Observation._meta
-    columns = ", ".join(
-        connection.ops.quote_name(meta.get_field(f).column) for f in ("datastream", "time", "value", "quality")
-    )
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"
+def _store(rows: list[tuple]) -> None:
+    """PostgreSQL: storage.write_batch (COPY into the month partitions). SQLite: plain multi-row INSERTs, since
+    the ORM's bulk_create (storage's SQLite path) spends ~100 µs a row preparing values (measured: 49 s against
+    4.4 s for 249,000 rows). The rows are new, so nothing is skipped."""
+    if storage.is_postgres():
+        storage.write_batch(rows)
+        return
+    _insert(Observation, ("datastream", "time", "value", "quality"), rows, stamp=1)
+
+
+def _aggregate(stream_id: int, rows: list[tuple]) -> None:
+    """The stream's hourly and daily aggregates, as aggregates.rebuild() would make them (checked in
+    demo/tests/test_environment.py) but from the values in hand: every demo stream has at most one reading an
+    hour, so an hour is that reading and a day the sum of its hours (local days, aggregates.day_of)."""
+    hours = [(stream_id, Period.HOUR, aggregates.hour_of(t), 1, v, v, v) for _, t, v, _ in rows]
+    days: dict = {}
+    for _, t, v, _ in rows:
+        day = aggregates.day_of(t)
+        count, total, low, high = days.get(day, (0, 0.0, v, v))
+        days[day] = (count + 1, total + v, min(low, v), max(high, v))
+    daily = [(stream_id, Period.DAY, day, *stats) for day, stats in days.items()]
+    fields = ("datastream", "period", "start", "count", "total", "minimum", "maximum")
+    _insert(Aggregate, fields, hours + daily, stamp=2)
+
+
+def _insert(model, fields: tuple[str, ...], rows: list[tuple], *, stamp: int) -> None:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    adapt = connection.ops.adapt_datetimefield_value  # the column `stamp` holds a datetime
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+            chunk = rows[start : start + BATCH]
+            cursor.executemany(sql, [(*r[:stamp], adapt(r[stamp]), *r[stamp + 1 :]) for r in chunk])

@@ -30,7 +30,7 @@ from grassroots.audit.services import record
 from grassroots.core import uploads
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.core.tables import read_table
-from grassroots.environment.ingest import Reading, ingest
+from grassroots.environment.ingest import STATION_NOT_ALLOWED, UNKNOWN_STATION, Reading, ingest
 from grassroots.environment.models import Datastream, LabImport, Observation, Station
 
 MAX_ROWS = 5000
@@ -92,7 +92,7 @@ def import_lab_file(actor, filename: str, content: bytes) -> LabImport:
     allowed = _allowed_stations(actor, {row.reading.station for row in rows})
     with transaction.atomic():  # a savepoint: ingest's writes are undone when any row is refused
         result = ingest([row.reading for row in rows], allowed_stations=allowed, source=f"lab:{filename[:60]}")
-        errors += [_row_error(rows[e.index].number, e.code, e.message) for e in result.errors]
+        errors += [_ingest_error(rows[e.index], e) for e in result.errors]
         if errors:
             transaction.set_rollback(True)
     if errors:
@@ -169,6 +169,14 @@ def _fields(header: list[str]) -> dict[str, str]:
 
 def _row_error(number: int, code: str, message: str) -> dict:
     return {"row": number, "code": str(code), "message": str(message)}
+
+
+def _ingest_error(row: Row, error) -> dict:
+    """ingest's verdict on a row. A station outside the actor's area is, to them, unknown (no existence leak)."""
+    if error.code == STATION_NOT_ALLOWED:
+        message = _("未知站点 %(station)s") % {"station": row.reading.station}
+        return _row_error(row.number, UNKNOWN_STATION, message)
+    return _row_error(row.number, error.code, error.message)
 
 
 def _parse(fields: dict[str, str], cells: list[dict[str, str]]) -> tuple[list[Row], list[dict]]:

@@ -11,7 +11,8 @@ from django.db.models import Count, Max
 from grassroots.conftest import valid_uscc
 from grassroots.demo.environment import FIRM_USERNAME, seed_environment
 from grassroots.demo.environment_series import air, hour_of_year, hourly
-from grassroots.environment.models import Datastream, Observation, OperatorContact, Station
+from grassroots.environment import aggregates
+from grassroots.environment.models import Aggregate, Datastream, Observation, OperatorContact, Station
 from grassroots.environment.realdata import beijing_pm25
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,14 @@ def test_the_synthetic_year_follows_the_real_pm25_and_the_known_relations():
     assert made["o3"][hours == 15].mean() > 2 * made["o3"][hours == 5].mean()  # photochemistry in the afternoon
     assert made["no2"][hours == 8].mean() > made["no2"][hours == 14].mean()  # the morning traffic peak
     assert times[-1] == end and times[0] == end - timedelta(hours=365 * 24 - 1)
+
+
+def test_the_demo_aggregates_are_what_a_rebuild_makes(seeded):
+    def rows():
+        fields = ("datastream_id", "period", "start", "count", "total", "minimum", "maximum")
+        return sorted((*r[:4], *(round(x, 6) for x in r[4:])) for r in Aggregate.objects.values_list(*fields))
+
+    written = rows()
+    assert len(written) > seeded["observations"]  # every hour, and the days
+    aggregates.rebuild()
+    assert rows() == written
