@@ -8,21 +8,23 @@ object with an `observations` list (400/422), or with too many items (413 too_ma
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from grassroots.core.errors import DomainError, ErrorCode
 from grassroots.environment import tokens
 from grassroots.environment.ingest import INVALID_ITEM, ItemError, Reading, ingest
 from grassroots.environment.ingest_schemas import (
     DEFAULT_MAX_ITEMS,
+    OBSERVATIONS,
+    ONE_OBSERVATION,
     IngestBatchIn,
-    IngestObservationIn,
     IngestResultOut,
     IngestTokenCreatedOut,
     IngestTokenIn,
@@ -32,7 +34,6 @@ from grassroots.environment.models import IngestToken
 from grassroots.environment.tokens import Device, IngestTokenAuth
 
 router = Router(tags=["environment"])
-_ALL = TypeAdapter(list[IngestObservationIn])
 
 
 def max_items() -> int:
@@ -47,17 +48,25 @@ def _invalid(index: int, errors: list[dict]) -> ItemError:
 def parse(items: list[Any]) -> tuple[list[Reading], list[int], list[ItemError]]:
     """The items that are readings (with their positions in the batch), and an error for each that is not."""
     try:
-        parsed, bad = _ALL.validate_python(items), {}
+        checked, bad = OBSERVATIONS.validate_python(items), {}
     except ValidationError as exc:  # the slow path: only then is each item judged on its own
         bad: dict[int, list[dict]] = {}
         for error in exc.errors():
             bad.setdefault(error["loc"][0], []).append({**error, "loc": error["loc"][1:]})
-        parsed = [None if i in bad else IngestObservationIn.model_validate(item) for i, item in enumerate(items)]
+        checked = [None if i in bad else ONE_OBSERVATION.validate_python(item) for i, item in enumerate(items)]
     readings, positions = [], []
-    for index, item in enumerate(parsed):
-        if item is not None:
-            readings.append(Reading(item.station, item.property, item.time, item.value, item.unit, item.quality))
-            positions.append(index)
+    for index, item in enumerate(checked):
+        if item is None:
+            continue
+        try:
+            moment = datetime.fromisoformat(item["time"])
+        except ValueError:
+            bad[index] = [{"loc": ("time",)}]
+            continue
+        readings.append(
+            Reading(item["station"], item["property"], moment, item["value"], item.get("unit"), item.get("quality", 0))
+        )
+        positions.append(index)
     return readings, positions, [_invalid(i, errors) for i, errors in sorted(bad.items())]
 
 

@@ -59,10 +59,10 @@ def test_a_refresh_recomputes_only_the_hours_touched_since_the_last(world, monke
     aggregates.refresh()
     seen: list = []
     real = aggregates._hourly
-    monkeypatch.setattr(aggregates, "_hourly", lambda ds, hours: seen.append(sorted(hours)) or real(ds, hours))
+    monkeypatch.setattr(aggregates, "_hourly", lambda pairs: seen.append(sorted(pairs)) or real(pairs))
     put((minutes(61), 60.0))  # into 09:00 only
     assert aggregates.refresh() == {"hours": 1, "days": 1}
-    assert seen == [[H0 + dt.timedelta(hours=1)]]
+    assert seen == [[(world.pm25.pk, H0 + dt.timedelta(hours=1))]]
     assert hourly(world.pm25) == {8: (1, 10.0, 10.0, 10.0), 9: (2, 50.0, 40.0, 60.0), 10: (1, 70.0, 70.0, 70.0)}
     assert Aggregate.objects.get(datastream=world.pm25, period=Period.DAY).total == 180.0
     seen.clear()

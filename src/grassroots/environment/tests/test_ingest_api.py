@@ -46,6 +46,9 @@ def test_it_stores_a_batch_and_reports_each_bad_item(client, world):
             {"station": "st-g1"},
             42,
             item(time="2026-03-01T10:00:00Z", unit="ug/m3", quality=1),
+            item(time=1772323200),  # Unix seconds are not ISO 8601
+            item(time="2026-02-30T08:00:00+08:00"),
+            item(quality=5),
         ]
     }
     response = post(client, body, world.secret)
@@ -58,6 +61,9 @@ def test_it_stores_a_batch_and_reports_each_bad_item(client, world):
         (3, "naive_time"),
         (4, "invalid_item"),
         (5, "invalid_item"),
+        (7, "invalid_item"),
+        (8, "invalid_item"),
+        (9, "invalid_item"),
     ]
     assert "value" in answer["errors"][1]["message"]
     assert Observation.objects.count() == 2
