@@ -80,6 +80,9 @@ class ErrorCode(StrEnum):
     TASK_CLOSED = "task_closed"  # the maintenance task is already done
     UNKNOWN_RULE_KIND = "unknown_rule_kind"
     INVALID_RULE_PARAMS = "invalid_rule_params"  # a parameter the rule's kind does not know, or out of range
+    # environment: lab-result imports (environment/lab_import.py)
+    LAB_DUPLICATE_FILE = "lab_duplicate_file"  # this very file (same SHA-256) was imported before
+    LAB_FILE_REFUSED = "lab_file_refused"  # not a plain .csv or .xlsx: macros, old .xls, or a disguised file
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -165,3 +168,6 @@ DEFAULT_MESSAGES = {
     ErrorCode.TOO_MANY_OBSERVATIONS: _("一次提交的观测数据过多"),
     ErrorCode.TOKEN_REVOKED: _("该接入令牌已吊销"),
 }
+
+# environment: lab-result imports
+STATUS_BY_CODE[ErrorCode.LAB_DUPLICATE_FILE] = 409

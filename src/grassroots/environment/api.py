@@ -11,3 +11,4 @@ router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /t
 router.add_router("", station_api.router)  # /stations: the station registry, standing and series
 router.add_router("", alert_api.router)  # alerts, rules, maintenance tasks (alert_api.py)
 router.add_router("", calc_api.router)  # /aqi, /water-class, /noise, /soil: the standards calculators
+router.add_router("", "grassroots.environment.lab_api.router")  # POST /lab-imports

@@ -18,3 +18,7 @@ urlpatterns: list = [
     path("tasks/<int:task_id>/close/", alert_views.task_close, name="task"),
     path("firm/", alert_views.firm, name="firm"),
 ]
+
+from grassroots.environment import lab_views  # noqa: E402
+
+urlpatterns += [path("lab-imports/", lab_views.lab_import, name="lab_import")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grassroots.access.entry import Entry
 from grassroots.access.environment.ingest import ENTRIES as INGEST
+from grassroots.access.environment.lab import ENTRIES as LAB
 from grassroots.access.environment.pages import ENTRIES as PAGES
 from grassroots.access.environment.rules import ENTRIES as RULES
 from grassroots.access.environment.standards import ENTRIES as STANDARDS
@@ -13,3 +14,4 @@ ENTRIES.update(INGEST)
 ENTRIES.update(PAGES)
 ENTRIES.update(RULES)
 ENTRIES.update(STANDARDS)
+ENTRIES.update(LAB)

@@ -40,6 +40,7 @@ DATA_RULES = {
     "POST /api/v1/environment/water-class": [*ACCEPTED, "400"],  # a parameter that applies to the water body
     "POST /api/v1/environment/noise": [*ACCEPTED, "400"],  # lmax only at night
     "POST /api/v1/environment/soil": [*ACCEPTED, "400"],  # at least one metal
+    "POST /api/v1/environment/lab-imports": [*ACCEPTED, "400", "413"],  # a .csv/.xlsx with the lab columns
 }
 NETWORK_ONLY = ("max_redirects", "verify", "cert", "proxies")
 
