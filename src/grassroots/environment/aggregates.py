@@ -54,7 +54,7 @@ def mark_dirty(written: Iterable) -> int:
                 f"INSERT INTO {table} (datastream_id, hour, version) VALUES "
                 + ", ".join(["(%s, %s, 1)"] * len(chunk))
                 + f" ON CONFLICT (datastream_id, hour) DO UPDATE SET version = {table}.version + 1",
-                [value for pair in chunk for value in pair],
+                [v for ds, hour in chunk for v in (ds, connection.ops.adapt_datetimefield_value(hour))],
             )
     return len(pairs)
 

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from grassroots.environment import ingest_api
+
 router = Router(tags=["environment"])
+router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.core.errors import ErrorCode
 from grassroots.environment import aggregates, storage
 from grassroots.environment.models import Datastream, Quality, Station
 
@@ -82,15 +83,15 @@ def handlers() -> list[BatchHandler]:
     return list(_handlers)
 
 
-# Item error codes (also the `code` of ItemError; docs/environment-ingest.md lists them).
-UNKNOWN_STATION = "unknown_station"
-STATION_NOT_ALLOWED = "station_not_allowed"
-UNKNOWN_DATASTREAM = "unknown_datastream"
-UNIT_MISMATCH = "unit_mismatch"
-NOT_A_NUMBER = "not_a_number"
-FUTURE_TIME = "future_time"
-NAIVE_TIME = "naive_time"
-INVALID_ITEM = "invalid_item"  # the item is not a reading at all (schema), see ingest_api
+# Item error codes: the ErrorCode catalogue's strings (core/errors.py, docs/environment-ingest.md).
+UNKNOWN_STATION = str(ErrorCode.UNKNOWN_STATION)
+STATION_NOT_ALLOWED = str(ErrorCode.STATION_NOT_ALLOWED)
+UNKNOWN_DATASTREAM = str(ErrorCode.UNKNOWN_DATASTREAM)
+UNIT_MISMATCH = str(ErrorCode.UNIT_MISMATCH)
+NOT_A_NUMBER = str(ErrorCode.NOT_A_NUMBER)
+FUTURE_TIME = str(ErrorCode.FUTURE_TIME)
+NAIVE_TIME = str(ErrorCode.NAIVE_TIME)
+INVALID_ITEM = str(ErrorCode.INVALID_ITEM)  # the item is not a reading at all (schema), see ingest_api
 
 
 # Spellings of "no unit" (pH, ratios) that all mean the canonical 无量纲.
@@ -208,8 +209,11 @@ def ingest(readings: Sequence[Reading], *, allowed_stations: set[int] | None, so
 
 
 def _update_last(written: list[Written]) -> None:
+    """last_time/last_value follow the newest valid reading: a live view never shows a sensor fault's value."""
     newest: dict[int, Written] = {}
     for item in written:
+        if item.quality != Quality.VALID:
+            continue
         if item.datastream_id not in newest or item.time > newest[item.datastream_id].time:
             newest[item.datastream_id] = item
     if not newest:

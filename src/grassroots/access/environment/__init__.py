@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from grassroots.access.entry import Entry
+from grassroots.access.environment.ingest import ENTRIES as INGEST
 
 ENTRIES: dict[str, Entry] = {}
+ENTRIES.update(INGEST)
