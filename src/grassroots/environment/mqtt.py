@@ -219,6 +219,7 @@ class Ingester:
             if code.is_failure:
                 logger.error("mqtt: subscription to %s refused: %s", self.options.topic_filter(), code)
                 return
+        logger.info("mqtt: subscribed to %s (QoS 1)", self.options.topic_filter())
         self.subscribed.set()
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
