@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
+from django.utils.translation import gettext as _
+
 from grassroots.environment.ingest import Reading
 
 DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
@@ -70,24 +72,24 @@ def parse_url(url: str) -> BrokerURL:
     """mqtt://[user[:password]@]host[:port] or mqtts://… (TLS, default port 8883); anything else is refused,
     so a typo (http://, a path, a query) fails at start rather than connecting somewhere unintended."""
     if not url or url != url.strip() or any(ord(c) < 33 for c in url):
-        raise BrokerURLError("MQTT_URL is empty or contains spaces or control characters")
+        raise BrokerURLError(_("为空或含空格、控制字符"))
     try:
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as exc:
-        raise BrokerURLError(f"MQTT_URL is not a valid URL ({exc})") from None
+    except ValueError:  # a port that is not a number or out of range, a malformed IPv6 host
+        raise BrokerURLError(_("不是有效的 URL")) from None
     if parts.scheme not in DEFAULT_PORTS:
-        raise BrokerURLError("MQTT_URL must start with mqtt:// or mqtts://")
+        raise BrokerURLError(_("须以 mqtt:// 或 mqtts:// 开头"))
     if not parts.hostname:
-        raise BrokerURLError("MQTT_URL has no host")
+        raise BrokerURLError(_("缺少主机名"))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise BrokerURLError("MQTT_URL may not have a path, query or fragment")
+        raise BrokerURLError(_("不能含路径、查询串或片段"))
     if port == 0:
-        raise BrokerURLError("MQTT_URL port must be 1–65535")
+        raise BrokerURLError(_("端口须在 1–65535 之间"))
     username = unquote(parts.username) if parts.username is not None else None
     password = unquote(parts.password) if parts.password is not None else None
     if password is not None and not username:
-        raise BrokerURLError("MQTT_URL has a password but no user name")
+        raise BrokerURLError(_("有密码却没有用户名"))
     return BrokerURL(
         host=parts.hostname,
         port=port or DEFAULT_PORTS[parts.scheme],

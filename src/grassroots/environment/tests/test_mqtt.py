@@ -149,6 +149,23 @@ def test_it_refuses_a_url_that_is_not_a_plain_mqtt_broker(url):
         parse_url(url)
 
 
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        ([], "未设置 MQTT_URL"),
+        (["--url", "http://127.0.0.1:1883"], "MQTT_URL 无效：须以 mqtt:// 或 mqtts:// 开头"),
+        (["--url", "mqtt://127.0.0.1", "--topic-root", "grassroots/#"], "主题根"),
+        (["--url", "mqtt://127.0.0.1", "--batch-size", "0"], "批量大小"),
+    ],
+)
+def test_the_command_refuses_bad_settings_before_connecting(monkeypatch, argv, message):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.delenv("MQTT_URL", raising=False)
+    with pytest.raises(CommandError, match=message):
+        call_command("mqtt", *argv)
+
+
 # --- batching and acknowledgement -----------------------------------------------------------------------------
 class Clock:
     now = 100.0
