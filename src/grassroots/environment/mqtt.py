@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import paho.mqtt.client as paho
+from django.db import InterfaceError, OperationalError
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -97,7 +98,8 @@ class Stats:
 class _Pending:
     readings: list[Reading] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)  # topic of each reading, for the error log lines
-    acks: list[tuple[int, int, int]] = field(default_factory=list)  # (connection, mid, qos) in arrival order
+    # (connection, mid, qos, first reading, end) of each message, in arrival order
+    messages: list[tuple[int, int, int, int, int]] = field(default_factory=list)
     since: float | None = None  # monotonic time the oldest message arrived
 
 
@@ -133,8 +135,6 @@ class Ingester:
         pending = self._pending
         if pending.since is None:
             pending.since = self._clock()
-        if qos:
-            pending.acks.append((self._connection if connection is None else connection, mid, qos))
         self.stats.add(messages=1)
         try:
             readings, errors = parse_message(self.options.topic_root, topic, payload)
@@ -145,8 +145,11 @@ class Ingester:
             self._log_skip(topic, code)
         if not readings:
             self.stats.add(malformed=1)
+        first = len(pending.readings)
         pending.readings += readings
         pending.topics += [topic] * len(readings)
+        connection = self._connection if connection is None else connection
+        pending.messages.append((connection, mid, qos, first, len(pending.readings)))
 
     def due(self) -> float:
         """Seconds until the pending batch must be written: 0 when it is full or its oldest message waited
@@ -167,23 +170,56 @@ class Ingester:
         pending = self._pending
         if pending.readings:
             try:
-                result = self._write(pending.readings)
-            except Exception as exc:  # noqa: BLE001 — kept and retried; the broker holds the unacked messages
-                self.stats.add(write_failures=1)
-                logger.error("mqtt: batch of %d readings not written (%s)", len(pending.readings), type(exc).__name__)
-                return False
-            self.stats.add(
-                readings=len(pending.readings), accepted=result.accepted, duplicates=result.duplicates, batches=1
-            )
-            for error in result.errors:
-                self.stats.reject(error.code)
-                self._log_skip(pending.topics[error.index], error.code)
+                self._count(pending, pending.readings, self._write(pending.readings), 0)
+            except (OperationalError, InterfaceError) as exc:  # the database is away: keep all, retry later
+                return self._failed(pending, exc)
+            except Exception as exc:  # noqa: BLE001 — maybe one poisonous message: find it, message by message
+                return self._flush_singly(pending, exc)
         self._pending = _Pending()
-        if self._ack is not None:
-            for connection, mid, qos in pending.acks:
-                if connection == self._connection:  # older ones are redelivered on the new connection
-                    self._ack(mid, qos)
+        self._acknowledge(pending.messages)
         return True
+
+    def _flush_singly(self, pending: _Pending, first_error: Exception) -> bool:
+        """Write each message on its own; those that still fail while others pass are skipped (counted as
+        write_error, acknowledged). If all fail, the fault is not in the data: keep the batch and retry."""
+        outcomes = []
+        for message in pending.messages:
+            part = pending.readings[message[3] : message[4]]
+            try:
+                if part:
+                    self._count(pending, part, self._write(part), message[3])
+                outcomes.append(True)
+            except (OperationalError, InterfaceError) as exc:  # the database went away meanwhile: retry all
+                return self._failed(pending, exc)  # (what went in comes back as duplicates)
+            except Exception:  # noqa: BLE001 — judged below, with the others
+                outcomes.append(False)
+        if not any(outcomes[i] for i, m in enumerate(pending.messages) if m[4] > m[3]):
+            return self._failed(pending, first_error)  # nothing with readings went in: a fault, not the data
+        for (_c, _m, _q, start, end), ok in zip(pending.messages, outcomes, strict=True):
+            if not ok:
+                self.stats.reject("write_error", end - start)
+                self._log_skip(pending.topics[start], "write_error")
+        self._pending = _Pending()
+        self._acknowledge(pending.messages)
+        return True
+
+    def _count(self, pending: _Pending, readings, result: IngestResult, offset: int) -> None:
+        self.stats.add(readings=len(readings), accepted=result.accepted, duplicates=result.duplicates, batches=1)
+        for error in result.errors:
+            self.stats.reject(error.code)
+            self._log_skip(pending.topics[offset + error.index], error.code)
+
+    def _failed(self, pending: _Pending, exc: Exception) -> bool:
+        self.stats.add(write_failures=1)
+        logger.error("mqtt: batch of %d readings not written (%s)", len(pending.readings), type(exc).__name__)
+        return False
+
+    def _acknowledge(self, messages) -> None:
+        if self._ack is None:
+            return
+        for connection, mid, qos, _start, _end in messages:
+            if qos and connection == self._connection:  # older ones are redelivered on the new connection
+                self._ack(mid, qos)
 
     def _log_skip(self, topic: str, code: str) -> None:
         if self._logged < LOG_BURST:

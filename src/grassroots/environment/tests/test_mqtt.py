@@ -8,6 +8,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+from django.db import OperationalError
 
 from grassroots.environment.ingest import IngestResult, ItemError, Reading
 from grassroots.environment.mqtt import Ingester, Options
@@ -173,15 +174,17 @@ class Clock:
 class Recorder:
     """A writer and an acknowledger that note the order of events."""
 
-    def __init__(self, errors=None, fail=0):
+    def __init__(self, errors=None, fail=0, error=OperationalError, poison=None):
         self.events: list = []
         self.errors = errors or []
-        self.fail = fail
+        self.fail, self.error, self.poison = fail, error, poison
 
     def write(self, readings):
         if self.fail:
             self.fail -= 1
-            raise ConnectionError("database down")
+            raise self.error("database down")
+        if self.poison is not None and any(r.value == self.poison for r in readings):
+            raise ValueError("a reading the writer cannot take")
         self.events.append(("write", len(readings)))
         return IngestResult(len(readings) - len(self.errors), 0, list(self.errors))
 
@@ -259,7 +262,7 @@ def test_errors_from_ingest_are_counted_by_code_with_their_topic(caplog):
 
 
 def test_a_failed_write_acknowledges_nothing_and_keeps_the_batch():
-    recorder = Recorder(fail=1)
+    recorder = Recorder(fail=1, error=OperationalError)
     ing = ingester(recorder)
     ing.handle(TOPIC, message(1), 1, 1)
     assert ing.flush() is False
@@ -267,6 +270,27 @@ def test_a_failed_write_acknowledges_nothing_and_keeps_the_batch():
     ing.handle(TOPIC, message(2), 2, 1)
     assert ing.flush()
     assert recorder.events == [("write", 2), ("ack", 1), ("ack", 2)]
+
+
+def test_a_message_that_breaks_the_writer_is_skipped_and_the_others_are_stored(caplog):
+    recorder = Recorder(poison=2.0)
+    ing = ingester(recorder)
+    for mid in (1, 2, 3):
+        ing.handle(TOPIC, message(mid), mid, 1)
+    with caplog.at_level(logging.WARNING, logger="grassroots.environment.mqtt"):
+        assert ing.flush()
+    assert recorder.events == [("write", 1), ("write", 1), ("ack", 1), ("ack", 2), ("ack", 3)]
+    assert ing.stats.snapshot()["rejected"] == {"write_error": 1} and ing.stats.accepted == 2
+    assert caplog.records[0].getMessage() == f"mqtt: skipped a reading on '{TOPIC}': write_error"
+
+
+def test_a_fault_that_breaks_every_message_keeps_the_batch_for_a_retry():
+    recorder = Recorder(fail=4, error=ValueError)  # the batch, then each of its three messages
+    ing = ingester(recorder)
+    for mid in (1, 2, 3):
+        ing.handle(TOPIC, message(mid), mid, 1)
+    assert ing.flush() is False and recorder.events == []
+    assert ing.flush() and recorder.events[0] == ("write", 3)
 
 
 def test_messages_from_a_lost_connection_are_written_but_not_acknowledged():
