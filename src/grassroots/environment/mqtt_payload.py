@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext as _
@@ -99,6 +100,7 @@ def parse_url(url: str) -> BrokerURL:
     )
 
 
+@lru_cache(maxsize=8192)  # a deployment's topics repeat; a bad topic raises, and is never cached
 def split_topic(root: str, topic: str) -> tuple[str, str]:
     """(station, property) of <root>/<station>/<property>."""
     prefix = root + "/"
