@@ -30,7 +30,7 @@ SOIL_COLOURS = {"low": "#00b050", "possible": "#ff8c00", "high": "#e00000"}
 WATER_ITEMS = ("ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "tn")  # the GB 3838 items our sections measure
 AIR_ONE_HOUR = ("so2", "no2", "co", "o3")
 MOVING_24H = ("pm25", "pm10")  # HJ 633 §5: the real-time report uses their 24 h moving mean
-STALE_AFTER = dt.timedelta(hours=3)  # an hourly AQI older than this is not "current"
+STALE_AFTER = dt.timedelta(hours=3)  # an hourly reading older than this is not "current"
 
 
 def aqi_standard() -> str:
@@ -55,6 +55,10 @@ class Now:
     error: str = ""
     values: dict[str, tuple[float, dt.datetime]] = field(default_factory=dict)  # property → (value, time)
     inputs: dict[str, float] = field(default_factory=dict)  # what the calculator was given (AQI: HJ 633 inputs)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # property → (name, unit)
+    # Out of date after twice the station's longest reporting interval (a lab sample every 90 days is current for
+    # months), never sooner than STALE_AFTER.
+    max_age: dt.timedelta = STALE_AFTER
 
     @property
     def has_data(self) -> bool:
@@ -62,7 +66,7 @@ class Now:
 
     @property
     def stale(self) -> bool:
-        return self.at is None or timezone.now() - self.at > STALE_AFTER
+        return self.at is None or timezone.now() - self.at > self.max_age
 
 
 def assess(stations: Iterable[Station]) -> dict[int, Now]:
@@ -70,15 +74,19 @@ def assess(stations: Iterable[Station]) -> dict[int, Now]:
     stations = list(stations)
     streams = Datastream.objects.filter(station__in=stations, last_time__isnull=False).select_related("property")
     latest: dict[int, dict[str, tuple[float, dt.datetime]]] = defaultdict(dict)
+    names: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    ages: dict[int, dt.timedelta] = defaultdict(lambda: STALE_AFTER)
     ids: dict[int, str] = {}
     for stream in streams:
         latest[stream.station_id][stream.property.code] = (stream.last_value, stream.last_time)
+        names[stream.station_id][stream.property.code] = (stream.property.name, stream.unit)
+        ages[stream.station_id] = max(ages[stream.station_id], dt.timedelta(minutes=2 * stream.interval_minutes))
         ids[stream.pk] = stream.property.code
     air = [s.pk for s in stations if s.kind == StationKind.AIR]
     means = _moving_means(Datastream.objects.filter(station_id__in=air, pk__in=ids).values_list("pk", "station_id"))
     out = {}
     for station in stations:
-        now = Now(station, values=latest.get(station.pk, {}))
+        now = Now(station, values=latest.get(station.pk, {}), names=names.get(station.pk, {}), max_age=ages[station.pk])
         if now.values:
             now.at = max(t for _v, t in now.values.values())
             try:
@@ -179,7 +187,8 @@ def _soil(now: Now, _means) -> None:
 def _plain(now: Now, _means) -> None:
     """Discharge outlets and sanitation have permits, not an ambient standard: the newest reading is shown."""
     code, (value, _at) = max(now.values.items(), key=lambda item: item[1][1])
-    now.value, now.label = f"{value:g}", code
+    name, unit = now.names.get(code, (code, ""))
+    now.value, now.label = f"{value:g} {unit}".strip(), name
 
 
 JUDGES = {

@@ -85,3 +85,16 @@ def test_the_list_exports_as_csv_and_excel_and_the_export_is_audited(world, clie
     assert client.get("/environment/stations/", {"format": "xlsx"}).content[:2] == b"PK"
     assert AuditEntry.objects.filter(event=AuditEvent.ENV_STATIONS_EXPORTED).count() == 2
     assert client.get("/environment/stations/", {"format": "pdf"}).status_code == 400
+
+
+def test_a_reading_is_out_of_date_after_twice_its_interval(world):
+    import datetime as dt
+
+    from grassroots.environment.models import Datastream
+
+    ten_hours_ago = timezone.now() - dt.timedelta(hours=10)
+    Datastream.objects.filter(station=world.river).update(last_time=ten_hours_ago, interval_minutes=1440)
+    Datastream.objects.filter(station=world.air).update(last_time=ten_hours_ago)  # hourly streams
+    standing = current.assess([world.river, world.air])
+    assert not standing[world.river.pk].stale  # a daily sample is current for two days
+    assert standing[world.air.pk].stale
