@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,8 @@ def filtered(user, region: Region, *, kind: str = "", q: str = "") -> QuerySet[S
         qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q.lower()))
-    return qs.order_by("kind", "code")
+    open_alerts = Count("alerts", filter=~Q(alerts__status=AlertStatus.CLOSED))
+    return qs.annotate(open_alerts=open_alerts).order_by("kind", "code")
 
 
 def rows(qs: QuerySet[Station], limit: int = 2000) -> list[current.Now]:

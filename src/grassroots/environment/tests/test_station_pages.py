@@ -72,6 +72,9 @@ def test_the_station_page_shows_standing_health_and_open_alerts(world, client):
                                    detail="PM10 数值长时间不变", opened_at=now)  # fmt: skip
     html = login(client, world.leader_s1).get(f"/environment/stations/{world.air.pk}/").content.decode()
     assert 'data-testid="standing-value">AQI 119<' in html and "首要污染物" in html
+    listing = client.get("/environment/stations/").content.decode()
+    link = re.search(r'href="([^"]+)" data-testid="alerts-aq-jia-1">1<', listing).group(1).replace("&amp;", "&")
+    assert 'data-testid="alert-count">1<' in client.get(link).content.decode().replace(" ", "")
     assert "PM2.5 小时超标" in html and "PM10 数值长时间不变" in html
     charts = json.loads(re.search(r'id="env-chart-data" type="application/json">(.*?)</script>', html).group(1))
     assert [c["code"] for c in charts] == ["no2", "pm10", "pm25"] and len(charts[2]["hour"]) == 24
