@@ -102,6 +102,8 @@ class AuditEvent(IntEnum):
     # environment monitoring 1000–1099: ingest tokens (environment/tokens.py)
     INGEST_TOKEN_CREATED = 1001
     INGEST_TOKEN_REVOKED = 1002
+    # environment: lab-result imports 1090–1099
+    LAB_RESULTS_IMPORTED = 1090
 
 
 LABELS: dict[AuditEvent, Promise] = {
@@ -187,6 +189,7 @@ LABELS: dict[AuditEvent, Promise] = {
     # environment monitoring: ingest tokens
     AuditEvent.INGEST_TOKEN_CREATED: _("签发环境数据接入令牌"),
     AuditEvent.INGEST_TOKEN_REVOKED: _("吊销环境数据接入令牌"),
+    AuditEvent.LAB_RESULTS_IMPORTED: _("导入化验结果"),
 }
 
 

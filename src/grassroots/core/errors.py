@@ -71,6 +71,9 @@ class ErrorCode(StrEnum):
     INVALID_ITEM = "invalid_item"  # an item of a batch that is not a reading (missing or mistyped field)
     TOO_MANY_OBSERVATIONS = "too_many_observations"  # a batch over ENVIRONMENT_INGEST_MAX_ITEMS
     TOKEN_REVOKED = "token_revoked"  # an ingest token that is already revoked
+    # environment: lab-result imports (environment/lab_import.py)
+    LAB_DUPLICATE_FILE = "lab_duplicate_file"  # this very file (same SHA-256) was imported before
+    LAB_FILE_REFUSED = "lab_file_refused"  # not a plain .csv or .xlsx: macros, old .xls, or a disguised file
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -150,3 +153,6 @@ DEFAULT_MESSAGES = {
     ErrorCode.TOO_MANY_OBSERVATIONS: _("一次提交的观测数据过多"),
     ErrorCode.TOKEN_REVOKED: _("该接入令牌已吊销"),
 }
+
+# environment: lab-result imports
+STATUS_BY_CODE[ErrorCode.LAB_DUPLICATE_FILE] = 409

@@ -8,3 +8,4 @@ from grassroots.environment import ingest_api
 
 router = Router(tags=["environment"])
 router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens
+router.add_router("", "grassroots.environment.lab_api.router")  # POST /lab-imports

@@ -7,3 +7,7 @@ from grassroots.access.environment.ingest import ENTRIES as INGEST
 
 ENTRIES: dict[str, Entry] = {}
 ENTRIES.update(INGEST)
+
+from grassroots.access.environment.lab import ENTRIES as LAB  # noqa: E402
+
+ENTRIES.update(LAB)

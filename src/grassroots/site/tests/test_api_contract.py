@@ -31,6 +31,7 @@ DATA_RULES = {
     "POST /api/v1/registry/legal-persons": [*ACCEPTED, "400"],  # USCC checksum, region must be a grid
     "POST /api/v1/registry/houses/search": [*ACCEPTED, "400"],  # two characters left after normalisation
     "POST /api/v1/risk/signals": [*ACCEPTED, "400"],  # evidence links, occurred_at not in the future
+    "POST /api/v1/environment/lab-imports": [*ACCEPTED, "400", "413"],  # a .csv/.xlsx with the lab columns
 }
 NETWORK_ONLY = ("max_redirects", "verify", "cert", "proxies")
 
