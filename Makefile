@@ -8,7 +8,7 @@ SCALE ?= medium
 HOST ?= 127.0.0.1:8000
 VENDOR := src/grassroots/static/vendor
 
-.PHONY: run test install static chromium lint test-sqlite test-postgres bench messages clean fuzz
+.PHONY: run test install static chromium lint test-sqlite test-postgres bench bench-ingest messages clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,10 @@ run: install static
 	$(BIN)/grassroots migrate --noinput
 	$(BIN)/grassroots demo --scale $(SCALE)
 	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/); periodic jobs run in 'grassroots beat' (log: var/beat.log)"
-	@mkdir -p var; $(BIN)/grassroots beat > var/beat.log 2>&1 & beat=$$!; \
-	  trap 'kill $$beat 2>/dev/null' EXIT INT TERM; $(BIN)/grassroots runserver $(HOST)
+	@mkdir -p var; $(BIN)/grassroots beat > var/beat.log 2>&1 & beat=$$!; mqtt=; \
+	  if [ -n "$$MQTT_URL" ] || grep -qs '^MQTT_URL=.' .env; then echo "MQTT readings are taken in by 'grassroots mqtt' (log: var/mqtt.log)"; \
+	    $(BIN)/grassroots mqtt > var/mqtt.log 2>&1 & mqtt=$$!; fi; \
+	  trap 'kill $$beat $$mqtt 2>/dev/null' EXIT INT TERM; $(BIN)/grassroots runserver $(HOST)
 
 # Debian's chromium for the browser tests; never a downloaded browser.
 chromium:
@@ -78,6 +80,12 @@ bench: install static
 	@# The cockpit's goal is stated on PostgreSQL; without it the bench runs on SQLite and says so.
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) $(BIN)/python bench/cockpit.py; else $(BIN)/python bench/cockpit.py; fi
+	$(MAKE) --no-print-directory bench-ingest
+
+# Observations/s into PostgreSQL by COPY, the HTTP batch API (gunicorn) and MQTT (Mosquitto on 127.0.0.1:1883);
+# it needs both and says so when either does not answer.
+bench-ingest: install
+	$(BIN)/python bench/ingest.py
 
 # The API contract (schemathesis, every check, as staff and as a resident) with a larger budget than `make test`.
 FUZZ_EXAMPLES ?= 100

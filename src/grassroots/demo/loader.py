@@ -139,6 +139,9 @@ def load(scale_name: str, *, seed: int = 20261123, admin_password: str, staff_pa
     from grassroots.demo.sharing import seed_sharing
 
     counts["datasets"] = seed_sharing(staff_password)["datasets"]
+    from grassroots.demo.environment import seed_environment
+
+    counts.update(seed_environment(scale_name, seed=seed, password=staff_password, progress=progress))
     from grassroots.demo.analytics import seed_analytics
 
     counts.update(seed_analytics(scale.history, seed=seed, progress=progress))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ninja import Router
 
+from grassroots.environment import ingest_api
+
 router = Router(tags=["environment"])
-
-from grassroots.environment import calc_api  # noqa: E402  (each concern's router is mounted below)
-
-router.add_router("", calc_api.router)
+router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens
+router.add_router("", "grassroots.environment.lab_api.router")  # POST /lab-imports
+router.add_router("", "grassroots.environment.calc_api.router")  # POST /aqi, /water-class, /noise, /soil

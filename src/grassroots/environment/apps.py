@@ -6,3 +6,8 @@ class EnvironmentConfig(AppConfig):
     name = "grassroots.environment"
     label = "environment"
     verbose_name = _("生态环境监测")
+
+    def ready(self) -> None:
+        from grassroots.environment import aggregates
+
+        aggregates.register()  # the hourly and daily aggregates join stats' rollup job

@@ -356,3 +356,20 @@ class LabImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class AggregateDirty(models.Model):
+    """An hour of a datastream that got new readings since the aggregates were last refreshed (aggregates.py).
+
+    `version` grows with every new batch for the hour, so a refresh removes the mark only if no batch came in
+    while it recomputed the hour."""
+
+    datastream_id = models.BigIntegerField()
+    hour = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["datastream_id", "hour"], name="uniq_aggregate_dirty")]
+
+    def __str__(self) -> str:
+        return f"{self.datastream_id}@{self.hour:%Y-%m-%dT%H}"

@@ -31,6 +31,7 @@ DATA_RULES = {
     "POST /api/v1/registry/legal-persons": [*ACCEPTED, "400"],  # USCC checksum, region must be a grid
     "POST /api/v1/registry/houses/search": [*ACCEPTED, "400"],  # two characters left after normalisation
     "POST /api/v1/risk/signals": [*ACCEPTED, "400"],  # evidence links, occurred_at not in the future
+    "POST /api/v1/environment/lab-imports": [*ACCEPTED, "400", "413"],  # a .csv/.xlsx with the lab columns
     # The standards calculators (docs/environment-standards.md "Errors"): rules between fields of one body.
     "POST /api/v1/environment/aqi": [*ACCEPTED, "400"],  # a pollutant; SO2 1 h or O3 8 h > 800 needs its fallback
     "POST /api/v1/environment/water-class": [*ACCEPTED, "400"],  # a parameter that applies to the water body

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from grassroots.core.envfile import read_env, write_env
+from grassroots.demo.environment import FIRM_USERNAME
 from grassroots.demo.loader import load
 
 
@@ -53,3 +54,5 @@ class Command(BaseCommand):
             "sq<社区代码后6位>, wg<网格代码后9位>，详见 docs/demo.md"
         )
         self.stdout.write(staff % {"password": staff_pw})
+        firm = _("企业联系人（排污口运营企业，密码同上）：%(username)s")
+        self.stdout.write(firm % {"username": FIRM_USERNAME})
