@@ -338,3 +338,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"grassroots": {"handlers": ["console"], "level": os.environ.get("GRASSROOTS_LOG", "INFO")}},
 }
+
+# Environment monitoring (environment app, docs/environment-ingest.md): how far in the future a reading's time may
+# be (device clocks drift), the largest batch, and how many months of raw observations are kept (0: all; the
+# hourly and daily aggregates are kept either way).
+ENVIRONMENT_FUTURE_TOLERANCE_SECONDS = int(os.environ.get("GRASSROOTS_ENV_FUTURE_TOLERANCE", 300))
+ENVIRONMENT_INGEST_MAX_ITEMS = int(os.environ.get("GRASSROOTS_ENV_INGEST_MAX_ITEMS", 10_000))
+ENVIRONMENT_RETENTION_MONTHS = int(os.environ.get("GRASSROOTS_ENV_RETENTION_MONTHS", 0))
+CELERY_BEAT_SCHEDULE["environment-storage"] = {
+    "task": "grassroots.environment.tasks.maintain_storage",
+    "schedule": crontab(hour=3, minute=20),
+}

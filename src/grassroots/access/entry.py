@@ -26,7 +26,8 @@ RESIDENT_PAGES = frozenset({"cases:evidence", "environment:firm"})
 RECORD_PARAMS = frozenset(
     {"person_id", "house_id", "household_id", "entity_id", "region_id", "case_id", "case_number", "warning_id",
      "dataset_id", "request_id", "grant_id", "report_id", "leaf_index", "notification_id", "token_id",
-     "evidence_id", "station_id", "alert_id", "task_id", "rule_id"}
+     "evidence_id", "station_id", "alert_id", "task_id", "rule_id",
+     "ingest_token_id"}
 )  # fmt: skip
 
 

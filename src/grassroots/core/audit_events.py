@@ -108,6 +108,9 @@ class AuditEvent(IntEnum):
     AUDIT_SEARCHED = 951
     AUDIT_PROOF_VIEWED = 952
     AUDIT_CHECKPOINT_EXPORTED = 953
+    # environment monitoring 1000–1099: ingest tokens (environment/tokens.py)
+    INGEST_TOKEN_CREATED = 1001
+    INGEST_TOKEN_REVOKED = 1002
 
 
 LABELS: dict[AuditEvent, Promise] = {
@@ -198,6 +201,9 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.AUDIT_SEARCHED: _("查询审计日志"),
     AuditEvent.AUDIT_PROOF_VIEWED: _("查看包含证明"),
     AuditEvent.AUDIT_CHECKPOINT_EXPORTED: _("下载签名检查点"),
+    # environment monitoring: ingest tokens
+    AuditEvent.INGEST_TOKEN_CREATED: _("签发环境数据接入令牌"),
+    AuditEvent.INGEST_TOKEN_REVOKED: _("吊销环境数据接入令牌"),
 }
 
 

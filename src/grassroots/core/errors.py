@@ -60,6 +60,17 @@ class ErrorCode(StrEnum):
     PERSON_INACTIVE = "person_inactive"  # the person moved out of the area or died
     STALE_VERSION = "stale_version"  # the record changed since the editor loaded it (optimistic concurrency)
     ACCOUNT_LINKED = "account_linked"  # the person or the login is already linked elsewhere
+    # environment ingestion (docs/environment-ingest.md); the item codes are also each rejected reading's code
+    UNKNOWN_STATION = "unknown_station"  # no station with that code, or outside the actor's area
+    STATION_NOT_ALLOWED = "station_not_allowed"  # the ingest token is not scoped to the station
+    UNKNOWN_DATASTREAM = "unknown_datastream"  # the station does not measure that property
+    UNIT_MISMATCH = "unit_mismatch"  # the reading's unit is not the datastream's
+    NOT_A_NUMBER = "not_a_number"  # NaN, ±infinity or no number at all
+    FUTURE_TIME = "future_time"  # later than now plus ENVIRONMENT_FUTURE_TOLERANCE_SECONDS
+    NAIVE_TIME = "naive_time"  # a time without a UTC offset
+    INVALID_ITEM = "invalid_item"  # an item of a batch that is not a reading (missing or mistyped field)
+    TOO_MANY_OBSERVATIONS = "too_many_observations"  # a batch over ENVIRONMENT_INGEST_MAX_ITEMS
+    TOKEN_REVOKED = "token_revoked"  # an ingest token that is already revoked
     # environment alerts, rules and joint disposal (environment/alerts.py, disposal.py, rule_admin.py)
     ALERT_CLOSED = "alert_closed"  # the alert is closed: no acknowledging, closing or rectification
     ALERT_NOT_OPEN = "alert_not_open"  # only an open alert can be acknowledged
@@ -93,6 +104,9 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.PERSON_INACTIVE: 409,
     ErrorCode.STALE_VERSION: 409,
     ErrorCode.ACCOUNT_LINKED: 409,
+    # environment ingestion
+    ErrorCode.TOO_MANY_OBSERVATIONS: 413,
+    ErrorCode.TOKEN_REVOKED: 409,
     # environment alerts and joint disposal
     ErrorCode.ALERT_CLOSED: 409,
     ErrorCode.ALERT_NOT_OPEN: 409,
@@ -139,4 +153,15 @@ DEFAULT_MESSAGES = {
     ErrorCode.PERMISSION_DENIED: _("您的角色无权执行此操作"),
     ErrorCode.INVALID_INPUT: _("输入有误"),
     ErrorCode.PAYLOAD_TOO_LARGE: _("请求体过大"),
+    # environment ingestion
+    ErrorCode.UNKNOWN_STATION: _("站点不存在或不在您的管辖范围内"),
+    ErrorCode.STATION_NOT_ALLOWED: _("该令牌无权写入此站点"),
+    ErrorCode.UNKNOWN_DATASTREAM: _("该站点没有此指标的数据流"),
+    ErrorCode.UNIT_MISMATCH: _("单位与数据流单位不符"),
+    ErrorCode.NOT_A_NUMBER: _("数值不是有限数"),
+    ErrorCode.FUTURE_TIME: _("时间晚于当前时间超过容差"),
+    ErrorCode.NAIVE_TIME: _("时间缺少时区"),
+    ErrorCode.INVALID_ITEM: _("观测数据格式无效"),
+    ErrorCode.TOO_MANY_OBSERVATIONS: _("一次提交的观测数据过多"),
+    ErrorCode.TOKEN_REVOKED: _("该接入令牌已吊销"),
 }

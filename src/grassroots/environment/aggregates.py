@@ -42,7 +42,14 @@ def day_of(moment: dt.datetime) -> dt.datetime:
 
 def mark_dirty(written: Iterable) -> int:
     """Mark the hours of these new readings (ingest.Written) for the next refresh; in the caller's transaction."""
-    pairs = sorted({(w.datastream_id, hour_of(w.time)) for w in written if w.quality == Quality.VALID})
+    hours: dict[dt.datetime, dt.datetime] = {}  # a batch has few distinct times: each is floored once
+    pairs = sorted(
+        {
+            (w.datastream_id, hours.get(w.time) or hours.setdefault(w.time, hour_of(w.time)))
+            for w in written
+            if w.quality == Quality.VALID
+        }
+    )
     if not pairs:
         return 0
     table = AggregateDirty._meta.db_table
@@ -54,89 +61,91 @@ def mark_dirty(written: Iterable) -> int:
                 f"INSERT INTO {table} (datastream_id, hour, version) VALUES "
                 + ", ".join(["(%s, %s, 1)"] * len(chunk))
                 + f" ON CONFLICT (datastream_id, hour) DO UPDATE SET version = {table}.version + 1",
-                [value for pair in chunk for value in pair],
+                [v for ds, hour in chunk for v in (ds, connection.ops.adapt_datetimefield_value(hour))],
             )
     return len(pairs)
 
 
-def _hourly(datastream_id: int, hours: list[dt.datetime]) -> dict[dt.datetime, dict]:
-    """count/total/min/max per local hour of one datastream, for the hours asked (read in runs of near hours)."""
-    found: dict[dt.datetime, dict] = {}
-    wanted = set(hours)
-    run: list[dt.datetime] = []
-    for hour in sorted(hours) + [None]:
-        if run and (hour is None or hour - run[-1] > dt.timedelta(hours=24)):
-            rows = (
-                Observation.objects.filter(
-                    datastream_id=datastream_id, quality=Quality.VALID, time__gte=run[0], time__lt=run[-1] + HOUR
-                )
-                .annotate(hour=Trunc("time", "hour", tzinfo=local_tz()))
-                .values("hour")
-                .annotate(count=Count("value"), total=Sum("value"), minimum=Min("value"), maximum=Max("value"))
-                .order_by()
+Pair = tuple[int, dt.datetime]  # (datastream id, start of the local hour or day)
+
+
+def _runs(starts: Iterable[dt.datetime], gap: dt.timedelta) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The starts, sorted, as [first, last] runs with no step longer than `gap`: one range read per run, so
+    the live hours of every stream are one query and a late lab import of last year does not widen it."""
+    runs: list[list[dt.datetime]] = []
+    for moment in sorted(set(starts)):
+        if runs and moment - runs[-1][1] <= gap:
+            runs[-1][1] = moment
+        else:
+            runs.append([moment, moment])
+    return [(first, last) for first, last in runs]
+
+
+def _hourly(pairs: set[Pair]) -> dict[Pair, dict]:
+    """count/total/min/max of the valid readings of each (datastream, local hour) asked."""
+    found: dict[Pair, dict] = {}
+    for first, last in _runs((hour for _ds, hour in pairs), dt.timedelta(hours=24)):
+        streams = {ds for ds, hour in pairs if first <= hour <= last}
+        rows = (
+            Observation.objects.filter(
+                datastream_id__in=streams, quality=Quality.VALID, time__gte=first, time__lt=last + HOUR
             )
-            for row in rows:
-                start = row.pop("hour").astimezone(local_tz())
-                if start in wanted:
-                    found[start] = row
-            run = []
-        if hour is not None:
-            run.append(hour)
+            .annotate(hour=Trunc("time", "hour", tzinfo=local_tz()))
+            .values("datastream_id", "hour")
+            .annotate(count=Count("value"), total=Sum("value"), minimum=Min("value"), maximum=Max("value"))
+            .order_by()
+        )
+        for row in rows:
+            key = (row.pop("datastream_id"), row.pop("hour").astimezone(local_tz()))
+            if key in pairs:
+                found[key] = row
     return found
 
 
-def _write(datastream_id: int, period: str, starts: list[dt.datetime], stats: dict[dt.datetime, dict]) -> int:
-    """Make the Aggregate rows of these starts equal to `stats` (a start with no valid reading has no row)."""
-    Aggregate.objects.filter(datastream_id=datastream_id, period=period, start__in=starts).exclude(
-        start__in=list(stats)
-    ).delete()
-    rows = [Aggregate(datastream_id=datastream_id, period=period, start=start, **row) for start, row in stats.items()]
+def _daily(pairs: set[Pair]) -> dict[Pair, dict]:
+    """A local day is the sum of its hours, which nest inside it."""
+    found: dict[Pair, dict] = {}
+    for first, last in _runs((day for _ds, day in pairs), dt.timedelta(days=2)):
+        streams = {ds for ds, day in pairs if first <= day <= last}
+        hours = Aggregate.objects.filter(
+            datastream_id__in=streams, period=Period.HOUR, start__gte=first, start__lt=last + dt.timedelta(days=2)
+        ).values_list("datastream_id", "start", "count", "total", "minimum", "maximum")
+        for ds, start, count, total, low, high in hours:
+            key = (ds, day_of(start))
+            if key not in pairs:
+                continue
+            row = found.get(key)
+            if row is None:
+                found[key] = {"count": count, "total": total, "minimum": low, "maximum": high}
+            else:
+                row["count"] += count
+                row["total"] += total
+                row["minimum"] = min(row["minimum"], low)
+                row["maximum"] = max(row["maximum"], high)
+    return found
+
+
+def _write(period: str, pairs: set[Pair], stats: dict[Pair, dict]) -> int:
+    """Make the Aggregate rows of these pairs equal to `stats` (a pair with no valid reading has no row)."""
+    for ds, start in pairs - stats.keys():  # rare: every reading of the hour or day was suspect or invalid
+        Aggregate.objects.filter(datastream_id=ds, period=period, start=start).delete()
     Aggregate.objects.bulk_create(
-        rows,
+        [Aggregate(datastream_id=ds, period=period, start=start, **row) for (ds, start), row in stats.items()],
         update_conflicts=True,
         unique_fields=["datastream", "period", "start"],
         update_fields=["count", "total", "minimum", "maximum"],
+        batch_size=1000,
     )
-    return len(starts)
+    return len(pairs)
 
 
-def _daily(datastream_id: int, days: list[dt.datetime]) -> dict[dt.datetime, dict]:
-    """A day is the sum of its hours, which nest inside it."""
-    found: dict[dt.datetime, dict] = {}
-    hours = Aggregate.objects.filter(
-        datastream_id=datastream_id,
-        period=Period.HOUR,
-        start__gte=min(days),
-        start__lt=max(days) + dt.timedelta(days=2),
-    ).values_list("start", "count", "total", "minimum", "maximum")
-    wanted = set(days)
-    for start, count, total, low, high in hours:
-        day = day_of(start)
-        if day not in wanted:
-            continue
-        row = found.get(day)
-        if row is None:
-            found[day] = {"count": count, "total": total, "minimum": low, "maximum": high}
-        else:
-            row["count"] += count
-            row["total"] += total
-            row["minimum"] = min(row["minimum"], low)
-            row["maximum"] = max(row["maximum"], high)
-    return found
-
-
-def recompute(pairs: Iterable[tuple[int, dt.datetime]]) -> dict[str, int]:
+def recompute(pairs: Iterable[Pair]) -> dict[str, int]:
     """Recompute these (datastream, local hour) aggregates and the days that hold them."""
-    by_stream: dict[int, set[dt.datetime]] = defaultdict(set)
-    for datastream_id, hour in pairs:
-        by_stream[datastream_id].add(hour_of(hour))
-    hours = days = 0
-    for datastream_id, starts in by_stream.items():
-        ordered = sorted(starts)
-        hours += _write(datastream_id, Period.HOUR, ordered, _hourly(datastream_id, ordered))
-        day_starts = sorted({day_of(h) for h in ordered})
-        days += _write(datastream_id, Period.DAY, day_starts, _daily(datastream_id, day_starts))
-    return {"hours": hours, "days": days}
+    hours = {(ds, hour_of(hour)) for ds, hour in pairs}
+    if not hours:
+        return {"hours": 0, "days": 0}
+    days = {(ds, day_of(hour)) for ds, hour in hours}
+    return {"hours": _write(Period.HOUR, hours, _hourly(hours)), "days": _write(Period.DAY, days, _daily(days))}
 
 
 def refresh() -> dict[str, int]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from grassroots.environment import alert_api, ingest_api
+
 router = Router(tags=["environment"])
-
-from grassroots.environment.alert_api import router as alert_router  # noqa: E402
-
-router.add_router("", alert_router)  # alerts, rules, maintenance tasks (alert_api.py)
+router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens
+router.add_router("", alert_api.router)  # alerts, rules, maintenance tasks (alert_api.py)

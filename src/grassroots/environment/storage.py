@@ -26,6 +26,8 @@ DEFAULT = "environment_observation_default"
 STAGE = "environment_observation_in"  # per-session temporary table the COPY lands in
 
 Row = tuple[int, dt.datetime, float, int]  # datastream_id, time, value, quality
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
 
 # Partitions known to exist, per process: a cache, filled after a commit and cleared on any failure.
 _known: set[str] = set()
@@ -143,7 +145,7 @@ def _write_postgres(rows: list[Row]) -> list[Row]:
             f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (datastream_id bigint, time timestamptz, "
             "value double precision, quality smallint) ON COMMIT DELETE ROWS"
         )
-        cursor.execute(f"TRUNCATE {STAGE}")  # several batches may share one transaction
+        cursor.execute(f"DELETE FROM {STAGE}")  # several batches may share one transaction (cheap when empty)
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY {STAGE} (datastream_id, time, value, quality) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["int8", "timestamptz", "float8", "int2"])
@@ -151,10 +153,13 @@ def _write_postgres(rows: list[Row]) -> list[Row]:
                 copy.write_row(row)
         cursor.execute(
             f'INSERT INTO {TABLE} (datastream_id, "time", value, quality) '
-            f"SELECT datastream_id, time, value, quality FROM {STAGE} "
-            'ON CONFLICT DO NOTHING RETURNING datastream_id, "time", value, quality'
+            # In key order, so two batches that overlap take their key locks in the same order (no deadlock).
+            f"SELECT datastream_id, time, value, quality FROM {STAGE} ORDER BY datastream_id, time "
+            # Microseconds since the epoch, not timestamps: integers come back ~10× cheaper to parse.
+            'ON CONFLICT DO NOTHING RETURNING datastream_id, (extract(epoch FROM "time") * 1000000)::bigint'
         )
-        return [(int(a), b, float(c), int(d)) for a, b, c, d in cursor.fetchall()]
+        by_key = {(row[0], (row[1] - EPOCH) // MICROSECOND): row for row in rows}
+        return [by_key[(ds, micros)] for ds, micros in cursor.fetchall()]
 
 
 def _write_sqlite(rows: list[Row]) -> list[Row]:

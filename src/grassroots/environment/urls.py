@@ -1,9 +1,12 @@
 from django.urls import path
 
-from grassroots.environment import alert_views
+from grassroots.environment import alert_views, token_views
 
 app_name = "environment"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("tokens/", token_views.tokens_page, name="tokens"),
+    path("tokens/<int:ingest_token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
+]
 urlpatterns += [  # alerts, rules, maintenance tasks and the firm's page (alert_views.py)
     path("alerts/", alert_views.alert_list, name="alerts"),
     path("alerts/<int:alert_id>/", alert_views.alert_detail, name="alert"),

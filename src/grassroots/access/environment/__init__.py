@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from grassroots.access.entry import Entry
+from grassroots.access.environment.ingest import ENTRIES as INGEST
 from grassroots.access.environment.rules import ENTRIES as RULES
 
 ENTRIES: dict[str, Entry] = {}
+ENTRIES.update(INGEST)
 ENTRIES |= RULES

@@ -52,6 +52,7 @@ PARAMS = {
     "alert_id": _pair(lambda w: w.env.alert_in.pk, lambda w: w.env.alert_out.pk),
     "task_id": _pair(lambda w: w.env.task_in.pk, lambda w: w.env.task_out.pk),
     "rule_id": lambda w, variant, column: w.env.rule.pk,
+    "ingest_token_id": _pair(lambda w: w.env.ingest_token_in.pk, lambda w: w.env.ingest_token_out.pk),
     "station_code": _pair(lambda w: w.env.station_in.code, lambda w: w.env.station_out.code),
     "notification_id": _own("notes"),
     "token_id": _own("tokens"),

@@ -202,6 +202,14 @@ def _environment(cast) -> SimpleNamespace:
     )  # fmt: skip
 
 
+def _ingest_tokens(env: SimpleNamespace, admin) -> None:
+    """An ingest token for the station inside and one for the station outside."""
+    from grassroots.environment.tokens import create_token
+
+    env.ingest_token_in = create_token(admin, name="g1 device", station_ids=[env.station_in.pk])[0]
+    env.ingest_token_out = create_token(admin, name="g4 device", station_ids=[env.station_out.pk])[0]
+
+
 def build() -> Cast:
     from grassroots.registry.models import Tag, TagTarget
 
@@ -211,5 +219,6 @@ def build() -> Cast:
     cast.share = _sharing(cast)
     cast.rec = _records(cast)
     cast.env = _environment(cast)
+    _ingest_tokens(cast.env, cast.admin)
     cast.person_tag = Tag.objects.filter(applies_to=TagTarget.PERSON).order_by("code").first()
     return cast

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from grassroots.environment import ingest as ingesting
-from grassroots.environment import storage
+from grassroots.environment import storage, tasks
 from grassroots.environment.ingest import Reading, ingest, normalise_unit
 from grassroots.environment.models import Datastream, Observation, Quality
 from grassroots.environment.tests.streams import T0, station, stream
@@ -123,6 +123,12 @@ def test_a_value_outside_the_physical_range_is_kept_as_suspect(world, handlers):
     assert {w.quality for w in result.written} == {Quality.SUSPECT}
 
 
+def test_a_time_before_1970_is_an_item_error(world, handlers):
+    reset_clock = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    result = ingest([Reading("st-g1", "pm25", reset_clock, 1.0)], allowed_stations=None, source="test")
+    assert [e.code for e in result.errors] == ["invalid_item"]
+
+
 def test_an_unknown_quality_flag_is_an_item_error(world, handlers):
     result = ingest([Reading("st-g1", "pm25", at(0), 1.0, quality=7)], allowed_stations=None, source="test")
     assert [e.code for e in result.errors] == ["invalid_item"]
@@ -188,3 +194,12 @@ def test_a_batch_with_nothing_new_calls_no_handler(world, handlers, django_captu
             [Reading("st-g1", "pm25", at(0), 35.0), Reading("x", "pm25", at(0), 1.0)], allowed_stations=None, source="t"
         )
     assert seen == []
+
+
+def test_retention_removes_readings_of_months_before_the_cutoff(world, handlers, settings):
+    jan, mar = dt.datetime(2026, 1, 20, tzinfo=dt.UTC), dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    ingest([Reading("st-g1", "pm25", jan, 1.0), Reading("st-g1", "pm25", mar, 2.0)], allowed_stations=None, source="t")
+    settings.ENVIRONMENT_RETENTION_MONTHS = 0
+    assert tasks.maintain_storage()["deleted"] == 0
+    storage.drop_partitions_before(dt.date(2026, 2, 1))
+    assert list(Observation.objects.values_list("value", flat=True)) == [2.0]
