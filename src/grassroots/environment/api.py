@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ninja import Router
 
-from grassroots.environment import alert_api, ingest_api
+from grassroots.environment import alert_api, calc_api, ingest_api
 
 router = Router(tags=["environment"])
 router.add_router("", ingest_api.router)  # /observations (ingest tokens) and /tokens
 router.add_router("", alert_api.router)  # alerts, rules, maintenance tasks (alert_api.py)
+router.add_router("", calc_api.router)  # the standards calculators (calc_api.py)

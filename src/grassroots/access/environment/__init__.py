@@ -5,7 +5,9 @@ from __future__ import annotations
 from grassroots.access.entry import Entry
 from grassroots.access.environment.ingest import ENTRIES as INGEST
 from grassroots.access.environment.rules import ENTRIES as RULES
+from grassroots.access.environment.standards import ENTRIES as STANDARDS
 
 ENTRIES: dict[str, Entry] = {}
 ENTRIES.update(INGEST)
 ENTRIES |= RULES
+ENTRIES.update(STANDARDS)
