@@ -296,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
     "risk-drivers": {"task": "grassroots.risk.tasks.refresh_drivers", "schedule": crontab(hour=1, minute=50)},
     "risk-forecast": {"task": "grassroots.risk.tasks.refresh_forecasts", "schedule": crontab(hour=2, minute=10)},
     "stats-rollups": {"task": "grassroots.stats.tasks.refresh_rollups", "schedule": 120.0},
+    # Sensor health: streams silent past their gap rule get a maintenance task (environment/health.py).
+    "environment-gaps": {"task": "grassroots.environment.tasks.detect_gaps", "schedule": 600.0},
 }
 
 # Case handling (cases app). Working periods and local holiday overrides feed the SLA calendar.

@@ -20,7 +20,8 @@ from grassroots.accounts.roles import PERMISSIONS, Perm
 
 STAFF_AREAS = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit", "environment"})
 STAFF_NAMES = frozenset({"home", "tokens"})
-RESIDENT_PAGES = frozenset({"cases:evidence"})  # staff-namespace pages a resident may open: their case's photos
+# Staff-namespace pages a resident may open: their case's photos; the page of a firm they speak for.
+RESIDENT_PAGES = frozenset({"cases:evidence", "environment:firm"})
 # Path parameters that name a record: an entry with one is asked about an object inside and one outside.
 RECORD_PARAMS = frozenset(
     {"person_id", "house_id", "household_id", "entity_id", "region_id", "case_id", "case_number", "warning_id",

@@ -50,7 +50,7 @@ RESIDENT_LINKS = (
 # Staff-side URL namespaces (and bare names) that a resident is sent away from, to the portal.
 STAFF_NAMESPACES = frozenset({"cases", "areas", "registry", "cockpit", "risk", "sharing", "audit", "environment"})
 STAFF_URL_NAMES = frozenset({"home", "tokens"})
-RESIDENT_ALLOWED = frozenset({"cases:evidence"})  # a photo of their own case; the inbox is outside these
+RESIDENT_ALLOWED = frozenset({"cases:evidence", "environment:firm"})  # a photo of their own case; a firm contact's page
 
 
 def links_for(user) -> list[dict]:

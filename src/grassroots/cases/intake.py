@@ -219,3 +219,24 @@ def open_machine_case(
         source_ref=source,
     )
     return open_case(None, report, channel=Channel.MACHINE)
+
+
+@transaction.atomic
+def note_machine_case(*, source: str, note: str, actor=None, data: dict | None = None) -> CaseEvent:
+    """For the app that opened a machine case: a note in its timeline from outside the case's handlers (a firm's
+    rectification and staff's review of it, in environment's joint disposal). The case is found by the `source`
+    it was opened with, so an app can only write into its own cases; the status does not change. Whoever acts
+    for the app is its own check (the caller has verified `actor`); the owners are told."""
+    case = Case.objects.select_for_update().filter(source_ref=source[:80], channel=Channel.MACHINE).first()
+    if case is None or not source:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    text = (note or "").strip()
+    if not 2 <= len(text) <= 2000:
+        raise DomainError(ErrorCode.INVALID_INPUT, _("说明应为 2–2000 个字"))
+    event = CaseEvent.objects.create(
+        case=case, at=now(), actor=actor if getattr(actor, "pk", None) else None, kind="machine_note",
+        from_status=case.status, to_status=case.status, note=text, data=data or {},
+    )  # fmt: skip
+    record(actor=actor, event=AuditEvent.CASE_UPDATED, target=case, extra={"verb": "machine_note", "source": source})
+    notify(case, owners_of(case), f"{case.number}：{text[:120]}")
+    return event

@@ -73,6 +73,7 @@ KIND_LABELS = {
     "supervise": "督办",
     "reclassify": "更正类别",
     "me_too": "我也遇到",
+    "machine_note": "关联方反馈",  # intake.note_machine_case: e.g. a firm's rectification of an environment alert
 }
 MESSAGES = {
     "accept": "已签收，正在安排处置",

@@ -91,6 +91,15 @@ class AuditEvent(IntEnum):
     SIGNAL_SUBMITTED = 609
     # notifications 700–799
     NOTIFICATION_CHOICES_CHANGED = 701
+    # environment alerts, maintenance tasks and rules 840–859 (800–839 left to the rest of environment)
+    ENV_ALERT_RAISED = 841
+    ENV_ALERT_ACKNOWLEDGED = 842
+    ENV_ALERT_CLOSED = 843
+    ENV_RECTIFICATION_SUBMITTED = 844
+    ENV_RECTIFICATION_REVIEWED = 845
+    ENV_TASK_OPENED = 846
+    ENV_TASK_CLOSED = 847
+    ENV_RULE_CHANGED = 848
     # keys and system 900–999
     KEYS_ROTATED = 901
     DEMO_LOADED = 902
@@ -180,6 +189,14 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.PLAN_DECLINED: _("不采纳预案建议"),
     AuditEvent.SIGNAL_SUBMITTED: _("接口报送风险信号"),
     AuditEvent.NOTIFICATION_CHOICES_CHANGED: _("修改通知方式"),
+    AuditEvent.ENV_ALERT_RAISED: _("发出环境告警"),
+    AuditEvent.ENV_ALERT_ACKNOWLEDGED: _("响应环境告警"),
+    AuditEvent.ENV_ALERT_CLOSED: _("关闭环境告警"),
+    AuditEvent.ENV_RECTIFICATION_SUBMITTED: _("企业提交整改情况"),
+    AuditEvent.ENV_RECTIFICATION_REVIEWED: _("审核企业整改"),
+    AuditEvent.ENV_TASK_OPENED: _("开立运维任务"),
+    AuditEvent.ENV_TASK_CLOSED: _("完成运维任务"),
+    AuditEvent.ENV_RULE_CHANGED: _("修改环境预警规则"),
     AuditEvent.KEYS_ROTATED: _("轮换密钥"),
     AuditEvent.DEMO_LOADED: _("加载演示数据"),
     AuditEvent.CONFIG_CHANGED: _("修改配置"),

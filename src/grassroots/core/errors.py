@@ -74,6 +74,15 @@ class ErrorCode(StrEnum):
     # environment: lab-result imports (environment/lab_import.py)
     LAB_DUPLICATE_FILE = "lab_duplicate_file"  # this very file (same SHA-256) was imported before
     LAB_FILE_REFUSED = "lab_file_refused"  # not a plain .csv or .xlsx: macros, old .xls, or a disguised file
+    # environment alerts, rules and joint disposal (environment/alerts.py, disposal.py, rule_admin.py)
+    ALERT_CLOSED = "alert_closed"  # the alert is closed: no acknowledging, closing or rectification
+    ALERT_NOT_OPEN = "alert_not_open"  # only an open alert can be acknowledged
+    NOTE_REQUIRED = "note_required"  # closing an alert or task, or sending a rectification back, needs a note
+    NOT_OPERATOR = "not_operator"  # the login speaks for no firm operating the station
+    ALREADY_REVIEWED = "already_reviewed"  # a rectification is accepted or sent back once
+    TASK_CLOSED = "task_closed"  # the maintenance task is already done
+    UNKNOWN_RULE_KIND = "unknown_rule_kind"
+    INVALID_RULE_PARAMS = "invalid_rule_params"  # a parameter the rule's kind does not know, or out of range
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {
@@ -101,6 +110,12 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     # environment ingestion
     ErrorCode.TOO_MANY_OBSERVATIONS: 413,
     ErrorCode.TOKEN_REVOKED: 409,
+    # environment alerts and joint disposal
+    ErrorCode.ALERT_CLOSED: 409,
+    ErrorCode.ALERT_NOT_OPEN: 409,
+    ErrorCode.NOT_OPERATOR: 403,
+    ErrorCode.ALREADY_REVIEWED: 409,
+    ErrorCode.TASK_CLOSED: 409,
 }
 
 

@@ -11,3 +11,6 @@ class EnvironmentConfig(AppConfig):
         from grassroots.environment import aggregates
 
         aggregates.register()  # the hourly and daily aggregates join stats' rollup job
+        from grassroots.environment import rules
+
+        rules.register()  # the warning rules run after each ingested batch; alert topics for notifications

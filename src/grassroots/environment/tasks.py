@@ -14,3 +14,11 @@ def maintain_storage() -> dict:
     this = storage.month_of(timezone.now())
     created = storage.ensure_partitions([this, storage.next_month(this)])
     return {"created": created, **storage.apply_retention()}
+
+
+@shared_task(name="grassroots.environment.tasks.detect_gaps")
+def detect_gaps() -> dict[str, int]:
+    """Streams silent for longer than their gap rule allows get a maintenance task (health.detect_gaps)."""
+    from grassroots.environment import health
+
+    return health.detect_gaps()

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from grassroots.access.entry import Entry
 from grassroots.access.environment.ingest import ENTRIES as INGEST
+from grassroots.access.environment.lab import ENTRIES as LAB
+from grassroots.access.environment.rules import ENTRIES as RULES
+from grassroots.access.environment.standards import ENTRIES as STANDARDS
 
-ENTRIES: dict[str, Entry] = {}
-ENTRIES.update(INGEST)
-
-from grassroots.access.environment.lab import ENTRIES as LAB  # noqa: E402
-
-ENTRIES.update(LAB)
-
-from grassroots.access.environment.standards import ENTRIES as STANDARDS  # noqa: E402
-
-ENTRIES.update(STANDARDS)
+ENTRIES: dict[str, Entry] = {**INGEST, **LAB, **RULES, **STANDARDS}
