@@ -71,6 +71,9 @@ class ErrorCode(StrEnum):
     INVALID_ITEM = "invalid_item"  # an item of a batch that is not a reading (missing or mistyped field)
     TOO_MANY_OBSERVATIONS = "too_many_observations"  # a batch over ENVIRONMENT_INGEST_MAX_ITEMS
     TOKEN_REVOKED = "token_revoked"  # an ingest token that is already revoked
+    # environment: lab-result imports (environment/lab_import.py)
+    LAB_DUPLICATE_FILE = "lab_duplicate_file"  # this very file (same SHA-256) was imported before
+    LAB_FILE_REFUSED = "lab_file_refused"  # not a plain .csv or .xlsx: macros, old .xls, or a disguised file
     # environment alerts, rules and joint disposal (environment/alerts.py, disposal.py, rule_admin.py)
     ALERT_CLOSED = "alert_closed"  # the alert is closed: no acknowledging, closing or rectification
     ALERT_NOT_OPEN = "alert_not_open"  # only an open alert can be acknowledged
@@ -80,9 +83,6 @@ class ErrorCode(StrEnum):
     TASK_CLOSED = "task_closed"  # the maintenance task is already done
     UNKNOWN_RULE_KIND = "unknown_rule_kind"
     INVALID_RULE_PARAMS = "invalid_rule_params"  # a parameter the rule's kind does not know, or out of range
-    # environment: lab-result imports (environment/lab_import.py)
-    LAB_DUPLICATE_FILE = "lab_duplicate_file"  # this very file (same SHA-256) was imported before
-    LAB_FILE_REFUSED = "lab_file_refused"  # not a plain .csv or .xlsx: macros, old .xls, or a disguised file
 
 
 STATUS_BY_CODE: dict[ErrorCode, int] = {

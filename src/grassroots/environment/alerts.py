@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -134,6 +135,52 @@ def raise_alert(
         }  # fmt: skip
         notify(people, message, topic=ALERT_TOPIC, link=reverse("environment:firm"), ref=f"env-alert:{alert.pk}")
     return alert, True
+
+
+@dataclass(frozen=True)
+class Fold:
+    """Findings of one (rule, station) in a batch: how many, the worst value and the time span."""
+
+    rule: Rule
+    station: Station
+    datastream: object
+    value: float
+    at: dt.datetime
+    first_at: dt.datetime
+    count: int
+
+
+@transaction.atomic
+def fold_into_open(folds: list[Fold]) -> set[tuple[int, int]]:
+    """raise_alert's fold for a whole batch in two statements: each (rule, station) with an open alert inside its
+    fold window counts up; the (rule id, station id) pairs folded are returned, the rest need raise_alert.
+    Locking the alert rows is enough here: only raise_alert creates alerts, under the station's lock."""
+    if not folds:
+        return set()
+    now = timezone.now()
+    open_alerts = (
+        Alert.objects.select_for_update()
+        .filter(rule_id__in={f.rule.pk for f in folds}, station_id__in={f.station.pk for f in folds})
+        .filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
+        .order_by("-last_at")
+    )
+    newest: dict[tuple[int, int], Alert] = {}
+    for alert in open_alerts:
+        newest.setdefault((alert.rule_id, alert.station_id), alert)
+    changed, folded = [], set()
+    for fold in folds:
+        key = (fold.rule.pk, fold.station.pk)
+        alert = newest.get(key)
+        at = min(fold.at, now)
+        if alert is None or alert.last_at < min(fold.first_at, at) - fold_window(fold.rule):
+            continue
+        alert.count += fold.count
+        alert.last_at = max(alert.last_at, at)
+        alert.peak_value = _peak(fold.rule, fold.datastream, alert.peak_value, fold.value)
+        changed.append(alert)
+        folded.add(key)
+    Alert.objects.bulk_update(changed, ["count", "last_at", "peak_value"])
+    return folded
 
 
 def _signal(alert: Alert, rule: Rule, station: Station, datastream, value: float, at: dt.datetime) -> None:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Avg, Q
 
 from grassroots.environment import alerts, health, rule_checks
@@ -97,18 +98,36 @@ def _history(plan: dict[Datastream, list[Rule]], points: dict[int, list[Point]])
             windows[stream.pk] = (points[stream.pk][0].time - back, points[stream.pk][-1].time)
     history: dict[int, list[Point]] = defaultdict(list)
     ids = list(windows)
-    for i in range(0, len(ids), HISTORY_CHUNK):
-        chunk = ids[i : i + HISTORY_CHUNK]
-        where = Q()
-        for sid in chunk:
-            where |= Q(datastream_id=sid, time__gte=windows[sid][0], time__lte=windows[sid][1])
-        rows = Observation.objects.filter(where).order_by("datastream_id", "time")
-        for sid, time, value, quality in rows.values_list("datastream_id", "time", "value", "quality"):
-            history[sid].append(Point(time, value, quality))
+    for sid, time, value, quality in _windowed(ids, windows):
+        history[sid].append(Point(time, value, quality))
     for sid in ids:  # the batch itself, should the handler run before the rows are visible (tests, replays)
         seen = {p.time for p in history[sid]}
         history[sid] = sorted(history[sid] + [p for p in points[sid] if p.time not in seen], key=lambda p: p.time)
     return history
+
+
+def _windowed(ids: list[int], windows: dict[int, tuple[dt.datetime, dt.datetime]]):
+    """(stream, time, value, quality) inside each stream's window, in stream and time order. PostgreSQL takes
+    the windows as arrays joined in one statement (an OR of thousands of conditions costs more to build than to
+    run); SQLite gets chunks of ORed conditions."""
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT o.datastream_id, o."time", o.value, o.quality FROM {Observation._meta.db_table} o '
+                "JOIN unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS w(id, lo, hi) "
+                'ON o.datastream_id = w.id AND o."time" BETWEEN w.lo AND w.hi ORDER BY 1, 2',
+                [ids, [windows[i][0] for i in ids], [windows[i][1] for i in ids]],
+            )
+            yield from cursor.fetchall()
+        return
+    for i in range(0, len(ids), HISTORY_CHUNK):
+        where = Q()
+        for sid in ids[i : i + HISTORY_CHUNK]:
+            where |= Q(datastream_id=sid, time__gte=windows[sid][0], time__lte=windows[sid][1])
+        rows = Observation.objects.filter(where).order_by("datastream_id", "time")
+        yield from rows.values_list("datastream_id", "time", "value", "quality")
 
 
 def _soil_ph(plan: dict[Datastream, list[Rule]]) -> dict[int, float]:
@@ -190,7 +209,23 @@ def _deliver(findings: list[Finding], outcome: Outcome) -> None:
     for f in findings:
         key = ("task", f.stream.pk, f.problem) if f.problem else ("alert", f.rule.pk, f.stream.station_id)
         groups[key].append(f)
+    folds = {}
     for key, items in groups.items():
+        if key[0] == "alert":
+            peak = worst(items)
+            folds[key] = alerts.Fold(
+                peak.rule, peak.stream.station, peak.stream, peak.value, max(f.at for f in items),
+                min(f.at for f in items), len(items),
+            )  # fmt: skip
+    try:  # the common case in a storm: the (rule, station) already has an open alert; one statement for all
+        folded = alerts.fold_into_open(list(folds.values()))
+    except Exception:  # noqa: BLE001 — fall back to one service call per group
+        logger.exception("environment rules: batch fold failed")
+        folded = set()
+    outcome.alerts_folded += len(folded)
+    for key, items in groups.items():
+        if key[0] == "alert" and (key[1], key[2]) in folded:
+            continue
         try:
             if key[0] == "task":
                 _task, new = alerts.open_task(items[-1])

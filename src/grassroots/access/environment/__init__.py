@@ -9,9 +9,4 @@ from grassroots.access.environment.pages import ENTRIES as PAGES
 from grassroots.access.environment.rules import ENTRIES as RULES
 from grassroots.access.environment.standards import ENTRIES as STANDARDS
 
-ENTRIES: dict[str, Entry] = {}
-ENTRIES.update(INGEST)
-ENTRIES.update(PAGES)
-ENTRIES.update(RULES)
-ENTRIES.update(STANDARDS)
-ENTRIES.update(LAB)
+ENTRIES: dict[str, Entry] = {**INGEST, **LAB, **RULES, **STANDARDS, **PAGES}

@@ -108,3 +108,20 @@ def test_readings_through_ingest_reach_the_rules_after_commit(outlet, django_cap
     assert result.accepted == 5
     alert = Alert.objects.get()
     assert (alert.count, alert.peak_value) == (5, 124.0) and alert.case_id
+
+
+def test_the_batch_fold_counts_up_only_an_open_alert_inside_its_window(outlet):
+    storm(outlet, 2)
+    alert = Alert.objects.get()
+    rule, station = alert.rule, alert.station
+    inside = alerts.Fold(rule, station, None, 300.0, alert.last_at, alert.last_at, 4)
+    assert alerts.fold_into_open([inside]) == {(rule.pk, station.pk)}
+    alert.refresh_from_db()
+    assert (alert.count, alert.peak_value) == (6, 300.0)
+    # A finding beyond the fold window after the alert's last reading is a new alert, not a fold.
+    old = hours_ago(1) - alerts.fold_window(rule) - dt.timedelta(minutes=1)
+    Alert.objects.filter(pk=alert.pk).update(last_at=old)
+    now = hours_ago(1)
+    assert alerts.fold_into_open([alerts.Fold(rule, station, None, 120.0, now, now, 1)]) == set()
+    alert.refresh_from_db()
+    assert alert.count == 6

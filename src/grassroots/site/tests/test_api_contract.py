@@ -31,16 +31,16 @@ DATA_RULES = {
     "POST /api/v1/registry/legal-persons": [*ACCEPTED, "400"],  # USCC checksum, region must be a grid
     "POST /api/v1/registry/houses/search": [*ACCEPTED, "400"],  # two characters left after normalisation
     "POST /api/v1/risk/signals": [*ACCEPTED, "400"],  # evidence links, occurred_at not in the future
-    # environment stations: a point inside the district and the editor's area, the kind's own fields, a known firm
-    "POST /api/v1/environment/stations": [*ACCEPTED, "400"],
-    "PUT /api/v1/environment/stations/{station_id}": [*ACCEPTED, "400"],
-    "GET /api/v1/environment/stations/{station_id}/series": [*ACCEPTED, "400"],  # zoned times, a bounded span
+    "POST /api/v1/environment/lab-imports": [*ACCEPTED, "400", "413"],  # a .csv/.xlsx with the lab columns
     # The standards calculators (docs/environment-standards.md "Errors"): rules between fields of one body.
     "POST /api/v1/environment/aqi": [*ACCEPTED, "400"],  # a pollutant; SO2 1 h or O3 8 h > 800 needs its fallback
     "POST /api/v1/environment/water-class": [*ACCEPTED, "400"],  # a parameter that applies to the water body
     "POST /api/v1/environment/noise": [*ACCEPTED, "400"],  # lmax only at night
     "POST /api/v1/environment/soil": [*ACCEPTED, "400"],  # at least one metal
-    "POST /api/v1/environment/lab-imports": [*ACCEPTED, "400", "413"],  # a .csv/.xlsx with the lab columns
+    # environment stations: a point inside the district and the editor's area, the kind's own fields, a known firm
+    "POST /api/v1/environment/stations": [*ACCEPTED, "400"],
+    "PUT /api/v1/environment/stations/{station_id}": [*ACCEPTED, "400"],
+    "GET /api/v1/environment/stations/{station_id}/series": [*ACCEPTED, "400"],  # zoned times, a bounded span
 }
 NETWORK_ONLY = ("max_redirects", "verify", "cert", "proxies")
 
