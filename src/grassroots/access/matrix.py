@@ -5,8 +5,7 @@ from access/rules.py; the full matrix is expanded from the rules, the permission
 The test (access/tests/test_access_matrix.py) sends every request and compares; a new endpoint without an entry
 fails it. `python -m grassroots.access.matrix > docs/access-matrix.md` writes the expanded matrix.
 
-Defaults: an anonymous visitor is sent to sign in (pages) or gets 401 (API) unless the entry is public; a
-resident (no staff role) is sent from staff pages to the portal (STAFF_AREAS).
+Defaults: anonymous visitors sign in (pages) or get 401 (API) unless public; residents go to the portal.
 """
 
 from __future__ import annotations
@@ -59,6 +58,7 @@ from grassroots.access.rules import (
 from grassroots.accounts.roles import Perm
 
 ENTRIES: dict[str, Entry] = {
+    **ENVIRONMENT,  # the domain apps keep their entries in access/<app>/
     # Accounts and the site's own pages
     "page GET home": page(staff()),
     "page GET login": public(),
@@ -252,8 +252,7 @@ ENTRIES: dict[str, Entry] = {
     "page POST portal:case": page(
         case_rule(lambda c, f: True, REDIRECT), resident=lambda v: REDIRECT if v == "in" else NOT_FOUND
     ),
-    # 我也遇到 follows only through a signed offer made to this user: a forged or stale one is refused with a
-    # message and sent back (the portal's form style); nothing is followed (portal/tests/test_exposure.py).
+    # 我也遇到 only through a signed offer to this user; a forged one is refused (portal/tests/test_exposure.py).
     "page POST portal:me_too": page(signed_in(REDIRECT), resident=REDIRECT, body={"offer": "forged"}),
     "page GET portal:me_too": page(everyone(one(405)), resident=one(405)),  # a POST with CSRF, never a GET link
     # Open311 GeoReport v2: public, published categories only
@@ -382,7 +381,6 @@ ENTRIES: dict[str, Entry] = {
     "page GET cockpit:cockpit": page(by_perm(Perm.VIEW_COCKPIT)),
     "page GET cockpit:panel": page(by_perm(Perm.VIEW_COCKPIT)),
 }
-ENTRIES.update(ENVIRONMENT)
 
 
 def _main() -> None:
