@@ -13,21 +13,15 @@ from django.utils import timezone
 from grassroots.areas.models import Level, Region
 from grassroots.cases.models import Category
 from grassroots.environment import current
+from grassroots.environment.alerts import CASE_CATEGORY
 from grassroots.environment.models import Station, StationKind
 from grassroots.environment.standards import aqi, water
 from grassroots.portal import environment_map
 
-# The report category per station kind: the environment leaves of the default tree (cases/defaults.py 环境卫生).
-# Air has no leaf of its own; cooking fumes are what residents most often report about city air.
-CATEGORY = {
-    StationKind.AIR: "cooking_fumes",
-    StationKind.WATER: "sewage",
-    StationKind.DRINKING_WATER: "sewage",
-    StationKind.DISCHARGE: "sewage",
-    StationKind.NOISE: "noise",
-    StationKind.WASTE: "garbage",
-    StationKind.SOIL: "dirty_spots",
-}
+# The report category per station kind: the environment leaves of the default tree (cases/defaults.py 环境卫生),
+# as the alerts' cases use them. Air has no leaf of its own; cooking fumes are what residents most often report
+# about city air, and a soil site is reported as the neglected spot residents see.
+CATEGORY = {**CASE_CATEGORY, StationKind.AIR: "cooking_fumes", StationKind.SOIL: "dirty_spots"}
 ENVIRONMENT_PARENT = "sanitation"
 
 
