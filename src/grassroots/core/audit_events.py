@@ -112,6 +112,7 @@ class AuditEvent(IntEnum):
     ENV_STATION_CREATED = 871
     ENV_STATION_UPDATED = 872
     ENV_STATIONS_EXPORTED = 873
+    ENV_DATASTREAM_ADDED = 874
     # environment monitoring 1000–1099: ingest tokens (environment/tokens.py)
     INGEST_TOKEN_CREATED = 1001
     INGEST_TOKEN_REVOKED = 1002
@@ -210,6 +211,7 @@ LABELS: dict[AuditEvent, Promise] = {
     AuditEvent.ENV_STATION_CREATED: _("新建监测站点"),
     AuditEvent.ENV_STATION_UPDATED: _("修改监测站点"),
     AuditEvent.ENV_STATIONS_EXPORTED: _("导出监测站点"),
+    AuditEvent.ENV_DATASTREAM_ADDED: _("添加监测数据流"),
     # environment monitoring: ingest tokens
     AuditEvent.INGEST_TOKEN_CREATED: _("签发环境数据接入令牌"),
     AuditEvent.INGEST_TOKEN_REVOKED: _("吊销环境数据接入令牌"),

@@ -19,6 +19,8 @@ from grassroots.environment.station_schemas import (
     EnvStationIn,
     EnvStationOut,
     EnvStationSeriesOut,
+    EnvStationStreamAddedOut,
+    EnvStationStreamIn,
     EnvStationUpdateIn,
     KindCode,
 )
@@ -93,3 +95,14 @@ def station_series(request: HttpRequest, station_id: int, query: Query[EnvStatio
               for p in found.points]  # fmt: skip
     return {"station": station.code, "property": query.property, "unit": stream.unit, "period": query.period,
             "start": found.start, "end": found.end, "points": points}  # fmt: skip
+
+
+@router.post("/stations/{station_id}/datastreams", response={201: EnvStationStreamAddedOut})
+def add_datastream(request: HttpRequest, station_id: int, payload: EnvStationStreamIn):
+    station = stations.get_station_for(request.auth, station_id, Perm.MANAGE_ENVIRONMENT)
+    stream = stations.add_datastream(
+        request.auth, station, property_code=payload.property, aggregation=payload.aggregation,
+        interval_minutes=payload.interval_minutes,
+    )  # fmt: skip
+    return Status(201, {"id": stream.pk, "property": stream.property.code, "unit": stream.unit,
+                        "aggregation": stream.aggregation, "interval_minutes": stream.interval_minutes})  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.environment.models import StationKind
+from grassroots.environment.models import Aggregation, StationKind
 from grassroots.environment.stations import StationFields
 
 
@@ -53,3 +53,9 @@ class StationForm(forms.Form):
 class SeriesQuery(forms.Form):
     property = forms.CharField(required=False, max_length=20)
     period = forms.ChoiceField(choices=[("", ""), ("hour", "hour"), ("day", "day")], required=False)
+
+
+class DatastreamForm(forms.Form):
+    property_code = forms.SlugField(label=_("监测指标代码（如 pm25、codmn、leq）"), max_length=20)
+    aggregation = forms.ChoiceField(label=_("聚合方式"), choices=Aggregation.choices, initial=Aggregation.HOURLY_MEAN)
+    interval_minutes = forms.IntegerField(label=_("上报间隔（分钟）"), min_value=1, initial=60)

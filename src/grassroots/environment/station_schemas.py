@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from grassroots.environment.models import StationKind
+from grassroots.environment.models import Aggregation, StationKind
 
 KindCode = Literal[tuple(StationKind.values)]
 NoiseZone = Literal["", "0", "1", "2", "3", "4a", "4b"]  # GB 3096-2008 §4
@@ -107,3 +107,19 @@ class EnvStationSeriesOut(Schema):
     start: dt.datetime
     end: dt.datetime
     points: list[EnvStationPointOut]
+
+
+class EnvStationStreamIn(Schema):
+    """A datastream to add: the unit is always the property's canonical one."""
+
+    property: str = Field(..., min_length=1, max_length=20, pattern=r"^[a-z0-9_]+$")
+    aggregation: Literal[tuple(Aggregation.values)] = Aggregation.HOURLY_MEAN
+    interval_minutes: int = Field(60, ge=1, le=60 * 24 * 366)
+
+
+class EnvStationStreamAddedOut(Schema):
+    id: int
+    property: str
+    unit: str
+    aggregation: str
+    interval_minutes: int

@@ -13,7 +13,7 @@ from grassroots.accounts.scope import has_perm, require_perm
 from grassroots.core.pages import form_data, form_status, run_form
 from grassroots.environment import current, station_export, station_queries, stations
 from grassroots.environment.models import StationKind
-from grassroots.environment.station_forms import StationFilter, StationForm
+from grassroots.environment.station_forms import DatastreamForm, StationFilter, StationForm
 
 
 @login_required
@@ -77,6 +77,19 @@ def station_edit(request, station_id: int):
             messages.success(request, _("站点已保存"))
             return redirect("environment:station", saved.pk)
     return render(request, "environment/station_form.html", {"form": form, "item": item}, status=form_status(form))
+
+
+@login_required
+def station_streams(request, station_id: int):
+    item = stations.get_station_for(request.user, station_id, Perm.MANAGE_ENVIRONMENT)
+    form = DatastreamForm(request.POST or None)
+    if request.method == "POST":
+        added = run_form(form, lambda d: stations.add_datastream(request.user, item, **d))
+        if added is not None:
+            messages.success(request, _("数据流已添加"))
+            return redirect("environment:station", item.pk)
+    context = {"form": form, "item": item, "streams": item.datastreams.select_related("property")}
+    return render(request, "environment/datastream_form.html", context, status=form_status(form))
 
 
 def _initial(item) -> dict:

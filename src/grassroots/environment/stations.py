@@ -21,7 +21,7 @@ from grassroots.areas.services import locate_point
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
-from grassroots.environment.models import Station, StationKind
+from grassroots.environment.models import Aggregation, Datastream, ObservedProperty, Station, StationKind
 from grassroots.environment.standards import noise, soil, water
 from grassroots.registry.models import LegalPerson
 
@@ -94,6 +94,31 @@ def update_station(actor, station: Station, *, version: int, fields: StationFiel
         current.save()
         record(actor=actor, event=AuditEvent.ENV_STATION_UPDATED, target=current, extra={"changed": changed})
     return current
+
+
+@transaction.atomic
+def add_datastream(
+    actor, station: Station, *, property_code: str, aggregation: str, interval_minutes: int
+) -> Datastream:
+    """A property the station measures, always in the property's canonical unit (ingestion refuses any other)."""
+    station = get_station_for(actor, station.pk, Perm.MANAGE_ENVIRONMENT)
+    prop = ObservedProperty.objects.filter(code=property_code).first()
+    if prop is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, _("未知监测指标：%(code)s") % {"code": property_code[:20]})
+    if aggregation not in Aggregation.values:
+        raise DomainError(ErrorCode.INVALID_INPUT, _("未知聚合方式：%(code)s") % {"code": aggregation[:20]})
+    if not 1 <= interval_minutes <= 60 * 24 * 366:  # from each minute to once a year (a lab sample)
+        raise DomainError(ErrorCode.INVALID_INPUT, _("上报间隔须在 1 分钟到 1 年之间"))
+    stream = Datastream(station=station, property=prop, unit=prop.unit, aggregation=aggregation,
+                        interval_minutes=interval_minutes)  # fmt: skip
+    try:
+        with transaction.atomic():
+            stream.save()
+    except IntegrityError:
+        raise DomainError(ErrorCode.DUPLICATE, _("站点已有指标 %(name)s 的数据流") % {"name": prop.name}) from None
+    extra = {"property": prop.code, "aggregation": aggregation, "interval_minutes": interval_minutes}
+    record(actor=actor, event=AuditEvent.ENV_DATASTREAM_ADDED, target=station, extra=extra)
+    return stream
 
 
 def _checked(actor, fields: StationFields) -> dict:

@@ -21,4 +21,5 @@ urlpatterns += [  # the station map and list, a station's page, registering and 
     path("stations/new/", station_views.station_new, name="station_new"),
     path("stations/<int:station_id>/", station_views.station, name="station"),
     path("stations/<int:station_id>/edit/", station_views.station_edit, name="station_edit"),
+    path("stations/<int:station_id>/datastreams/", station_views.station_streams, name="station_streams"),
 ]

@@ -9,6 +9,7 @@ from grassroots.accounts.roles import Perm
 VIEW, MANAGE = Perm.VIEW_ENVIRONMENT, Perm.MANAGE_ENVIRONMENT
 # A valid body, so that the permission and scope checks, not the body's shape, decide (in G1, 甲街道).
 STATION = {"name": "新空气站", "kind": "air", "lng": 116.32, "lat": 39.85}
+STREAM = {"aggregation": "hourly_mean", "interval_minutes": 60}
 
 ENTRIES: dict[str, Entry] = {
     # Staff: the map and list and a station's page in one's area; creating and editing with MANAGE_ENVIRONMENT.
@@ -18,6 +19,14 @@ ENTRIES: dict[str, Entry] = {
     "page POST environment:station_new": page(by_perm(MANAGE, FORM)),  # the empty form comes back with its errors
     "page GET environment:station_edit": page(record(MANAGE)),
     "page POST environment:station_edit": page(record(MANAGE, allowed=FORM)),
+    "page GET environment:station_streams": page(record(MANAGE)),
+    "page POST environment:station_streams": page(
+        record(MANAGE, allowed=FORM),
+        body={"property_code": "pm10", "aggregation": "hourly_mean", "interval_minutes": 60},
+    ),
+    "api POST /api/v1/environment/stations/{station_id}/datastreams": Entry(
+        record(MANAGE, allowed=WRITE), body={"property": "pm10", **STREAM}
+    ),
     "api GET /api/v1/environment/stations": Entry(by_perm(VIEW)),
     "api POST /api/v1/environment/stations": Entry(by_perm(MANAGE, WRITE), body={"code": "aq-new", **STATION}),
     "api GET /api/v1/environment/stations/{station_id}": Entry(record(VIEW)),
