@@ -19,6 +19,7 @@ class AlertFilter(forms.Form):
     level = forms.IntegerField(label=_("等级"), min_value=1, max_value=4, required=False)
     kind = forms.ChoiceField(choices=[("", ""), *RuleKind.choices], required=False)
     station = forms.CharField(label=_("站点"), max_length=40, required=False)
+    region = forms.IntegerField(required=False)  # the cockpit's drill-down: the alerts of this region's subtree
 
 
 class TaskFilter(forms.Form):

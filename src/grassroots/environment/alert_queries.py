@@ -26,6 +26,10 @@ def filter_alerts(actor, data: dict) -> QuerySet:
         qs = qs.filter(rule__kind=data["kind"])
     if data.get("station"):
         qs = qs.filter(station__code=data["station"].strip())
+    if data.get("region"):  # 404 for a region outside the reader's area, as the station list
+        from grassroots.environment.station_queries import home_region
+
+        qs = qs.filter(region_path__startswith=home_region(actor, data["region"]).path)
     return qs.order_by("-last_at", "-pk")
 
 

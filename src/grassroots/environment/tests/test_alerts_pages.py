@@ -47,6 +47,16 @@ def test_an_alert_outside_ones_area_is_not_found(client, outlet, alert):
     assert escape(alert.summary) not in client.get(reverse("environment:alerts")).content.decode()
 
 
+def test_the_list_narrows_to_a_region_as_the_cockpit_links_it(client, outlet, alert):
+    login(client, outlet.staff_s1)
+    url = reverse("environment:alerts")
+    inside = client.get(url, {"status": "active", "region": outlet.G1.pk}).content.decode()
+    elsewhere = client.get(url, {"status": "active", "region": outlet.G2.pk})  # the next grid of 一社区
+    assert escape(alert.summary) in inside
+    assert elsewhere.status_code == 200 and escape(alert.summary) not in elsewhere.content.decode()
+    assert client.get(url, {"region": outlet.G4.pk}).status_code == 404  # outside 甲街道
+
+
 def test_a_bad_filter_is_a_400(client, outlet, alert):
     login(client, outlet.staff_s1)
     assert client.get(reverse("environment:alerts"), {"level": "high"}).status_code == 400
