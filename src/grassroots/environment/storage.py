@@ -172,11 +172,14 @@ def _write_sqlite(rows: list[Row]) -> list[Row]:
         )
     }
     new = [row for row in rows if (row[0], row[1].astimezone(dt.UTC)) not in existing]
-    Observation.objects.bulk_create(
-        [Observation(datastream_id=ds, time=t, value=v, quality=q) for ds, t, v, q in new],
-        ignore_conflicts=True,  # a concurrent writer of the same reading: stored once either way
-        batch_size=500,
-    )
+    # One prepared INSERT run over the rows: the ORM's bulk_create costs about 100 µs a row here, ten times as much.
+    # OR IGNORE: a concurrent writer of the same reading stores it once either way.
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f'INSERT OR IGNORE INTO {TABLE} (datastream_id, "time", value, quality) VALUES (%s, %s, %s, %s)',
+            [(ds, adapt(t), v, q) for ds, t, v, q in new],
+        )
     return new
 
 
