@@ -51,7 +51,21 @@ def register() -> None:
     from grassroots.environment import ingest
 
     alerts.register_topics()
-    ingest.on_batch(evaluate_batch)
+    ingest.on_batch(dispatch)
+
+
+def dispatch(written: Sequence) -> None:
+    """The batch handler. On one machine (Celery eager, no broker) the rules run here, after the batch's commit;
+    with a broker they go to a worker, so ingestion and rule evaluation scale apart (docs/environment-rules.md)."""
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        evaluate_batch(written)
+        return
+    from grassroots.environment.tasks import evaluate_rules
+
+    rows = [[w.datastream_id, w.station_id, w.property, w.time.isoformat(), w.value, w.quality] for w in written]
+    evaluate_rules.delay(rows)
 
 
 def active_rules() -> list[Rule]:

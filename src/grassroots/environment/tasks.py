@@ -22,3 +22,18 @@ def detect_gaps() -> dict[str, int]:
     from grassroots.environment import health
 
     return health.detect_gaps()
+
+
+@shared_task(name="grassroots.environment.tasks.evaluate_rules", acks_late=True)
+def evaluate_rules(rows: list[list]) -> dict:
+    """One ingested batch's warning rules on a worker: rows of [datastream, station, property, ISO time, value,
+    quality]. Acknowledged after the work (a worker lost mid-batch leaves it to another); a batch evaluated twice
+    folds into the same open alerts, so it opens nothing twice, only counts its findings again."""
+    from dataclasses import asdict
+    from datetime import datetime
+
+    from grassroots.environment import rules
+    from grassroots.environment.ingest import Written
+
+    written = [Written(ds, st, prop, datetime.fromisoformat(t), float(v), int(q)) for ds, st, prop, t, v, q in rows]
+    return asdict(rules.evaluate_batch(written))

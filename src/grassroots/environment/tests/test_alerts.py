@@ -125,3 +125,22 @@ def test_the_batch_fold_counts_up_only_an_open_alert_inside_its_window(outlet):
     assert alerts.fold_into_open([alerts.Fold(rule, station, None, 120.0, now, now, 1)]) == set()
     alert.refresh_from_db()
     assert alert.count == 6
+
+
+def test_with_a_broker_the_rules_go_to_a_worker_and_find_the_same(outlet, settings, monkeypatch):
+    from grassroots.environment import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.evaluate_rules, "delay", lambda rows: sent.append(rows))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    start = hours_ago(2)
+    batch = write(outlet.cod, [(start + dt.timedelta(minutes=i), 150.0 + i) for i in range(5)])
+    rules.dispatch(batch)
+    assert len(sent) == 1 and not Alert.objects.exists()  # nothing evaluated in the ingesting process
+    outcome = tasks.evaluate_rules.run(sent[0])  # as the worker runs it, from the JSON-safe rows
+    alert = Alert.objects.get()
+    assert (outcome["alerts_new"], alert.count, alert.peak_value) == (1, 5, 154.0)
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # one machine: in the ingesting process, after the commit
+    rules.dispatch(write(outlet.cod, [(start + dt.timedelta(minutes=10), 160.0)]))
+    alert.refresh_from_db()
+    assert (alert.count, len(sent)) == (6, 1)
