@@ -153,7 +153,7 @@ def http_client(args) -> dict:
     return result
 
 
-def http_rate(env, admin, streams, n: int, clients: int, workers: int, per: int) -> dict:
+def http_rate(env, admin, streams, n: int, clients: int, workers: int, per: int, window: str = "http") -> dict:
     from grassroots.environment import tokens
     from grassroots.environment.models import Station
 
@@ -174,7 +174,7 @@ def http_rate(env, admin, streams, n: int, clients: int, workers: int, per: int)
         manager = ctx.Manager()
         ready, go = manager.Queue(), manager.Event()
         share = n // clients
-        jobs = [(port, secret, streams, "http", c * share, share, per, ready, go) for c in range(clients)]
+        jobs = [(port, secret, streams, window, c * share, share, per, ready, go) for c in range(clients)]
         with ctx.Pool(clients) as pool:
             pending = pool.map_async(http_client, jobs)
             for _ in range(clients):  # the clients build their bodies before the clock starts
@@ -191,6 +191,37 @@ def http_rate(env, admin, streams, n: int, clients: int, workers: int, per: int)
             "failed": sum(r["failed"] for r in results)}  # fmt: skip
 
 
+def worker_row(env, admin, streams, args) -> tuple:
+    """HTTP again with the rules sent to one Celery worker over the broker: how fast the API takes readings when
+    it does not evaluate them, and how long the worker then needs to evaluate them all (queue empty, worker idle)."""
+    import redis
+
+    env = {**env, "CELERY_BROKER_URL": args.rules_broker}
+    queue = redis.Redis.from_url(args.rules_broker)
+    queue.delete("celery")
+    worker = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "grassroots", "worker", "-c", "1", "--loglevel", "WARNING", "--without-gossip",
+         "--without-mingle", "--prefetch-multiplier", "1"],
+        env=env, cwd=env["GRASSROOTS_HOME"], start_new_session=True,
+    )  # fmt: skip
+    try:
+        began = time.perf_counter()
+        http = http_rate(env, admin, streams, args.http, args.clients, args.workers, args.batch, "http_worker")
+        while queue.llen("celery"):
+            time.sleep(0.05)
+        inspect = [str(BIN / "celery"), "-A", "grassroots", "inspect", "active", "--json", "-t", "5"]
+        while any(json.loads(subprocess.run(inspect, env=env, capture_output=True, text=True).stdout or "{}").values()):
+            time.sleep(0.2)
+        evaluated = time.perf_counter() - began
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    print(f"rules on a Celery worker: {http['n']:,} readings evaluated {evaluated:.1f} s after the first request "
+          f"({http['n'] / evaluated:,.0f}/s through the one worker)")  # fmt: skip
+    return (f"HTTP batches, rules on 1 Celery worker ({args.batch:,}/request, -w {args.workers})", http["n"],
+            http["rate"], GOAL_HTTP, f"≥ {GOAL_HTTP:,}/s (aim ratio ≥ {GOAL_RATIO})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copy", type=int, default=1_000_000)
@@ -204,6 +235,7 @@ def main() -> None:
     parser.add_argument("--lag-rate", type=int, default=GOAL_MQTT, help="readings/s while the lag is measured")
     parser.add_argument("--broker", help="an MQTT broker to use (mqtt://host:port) instead of starting one")
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DB_NAME}")
+    parser.add_argument("--rules-broker", help="also measure HTTP with the rules on a Celery worker (redis://…)")
     args = parser.parse_args()
     began = time.perf_counter()
     home = Path(tempfile.mkdtemp(prefix="grassroots-ingest-bench-"))
@@ -228,6 +260,8 @@ def main() -> None:
         print(f"HTTP: {http['failed']} failed requests, {http['errors']} item errors")
         rows.append((f"HTTP batches ({args.batch:,}/request, gunicorn -w {args.workers}, {args.clients} clients)",
                      http["n"], http["rate"], GOAL_HTTP, f"≥ {GOAL_HTTP:,}/s (aim ratio ≥ {GOAL_RATIO})"))  # fmt: skip
+    if args.rules_broker and http:
+        rows.append(worker_row(env, admin, streams, args))
     mq = mqtt_phases(env, home, args, streams)
     who = f"{args.ingesters} ingester{'s' if args.ingesters > 1 else ''}"
     rows.append((f"MQTT end to end, 1 reading/message, {who}", args.mqtt, mq["single"], GOAL_MQTT,

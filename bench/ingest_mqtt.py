@@ -20,7 +20,8 @@ GOAL_MQTT = 20_000
 PROPERTIES = ("pm25", "pm10", "so2", "no2", "co", "o3")
 UTC = dt.UTC
 WINDOW = {name: dt.datetime(2026, month, 1, tzinfo=UTC) for name, month in
-          (("copy", 1), ("http", 2), ("warm", 3), ("mqtt", 4), ("mqtt_list", 5), ("lag", 6), ("lag2", 7))}  # fmt: skip
+          (("copy", 1), ("http", 2), ("warm", 3), ("mqtt", 4), ("mqtt_list", 5), ("lag", 6), ("lag2", 7),
+           ("http_worker", 8))}  # fmt: skip
 
 
 def free_port() -> int:
