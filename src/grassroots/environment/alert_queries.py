@@ -8,9 +8,15 @@ from django.db.models import QuerySet
 
 from grassroots.environment.alerts import alerts_for, tasks_for
 from grassroots.environment.disposal import firm_alerts
-from grassroots.environment.models import AlertStatus, MaintenanceTask, OperatorContact, Rule, TaskStatus
+from grassroots.environment.models import (
+    ACTIVE_ALERT_STATUSES,
+    MaintenanceTask,
+    OperatorContact,
+    Rule,
+    TaskStatus,
+)
 
-ACTIVE = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+ACTIVE = ACTIVE_ALERT_STATUSES
 
 
 def filter_alerts(actor, data: dict) -> QuerySet:

@@ -27,8 +27,8 @@ from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, NotFound
 from grassroots.environment.models import (
+    ACTIVE_ALERT_STATUSES,
     Alert,
-    AlertStatus,
     MaintenanceTask,
     OperatorContact,
     Rule,
@@ -108,7 +108,7 @@ def raise_alert(
     first_at = min(first_at or at, at)
     alert = (
         Alert.objects.select_for_update()
-        .filter(rule=rule, station=station, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
+        .filter(rule=rule, station=station, status__in=ACTIVE_ALERT_STATUSES)
         .filter(last_at__gte=first_at - fold_window(rule))
         .order_by("-last_at")
         .first()
@@ -161,7 +161,7 @@ def fold_into_open(folds: list[Fold]) -> set[tuple[int, int]]:
     open_alerts = (
         Alert.objects.select_for_update()
         .filter(rule_id__in={f.rule.pk for f in folds}, station_id__in={f.station.pk for f in folds})
-        .filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
+        .filter(status__in=ACTIVE_ALERT_STATUSES)
         .order_by("-last_at")
     )
     newest: dict[tuple[int, int], Alert] = {}

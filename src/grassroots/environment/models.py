@@ -245,6 +245,10 @@ class AlertStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
+# An alert still being dealt with: storms fold into it, lists and the cockpit count it.
+ACTIVE_ALERT_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+
 class Alert(models.Model):
     """A warning from one rule at one station; a storm of exceedances folds into the open alert (count)."""
 
