@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from grassroots.accounts.roles import Perm
-from grassroots.accounts.scope import require_perm, scoped
+from grassroots.accounts.scope import require_perm
 from grassroots.audit.events import AuditEvent
 from grassroots.audit.services import record
 from grassroots.core.errors import DomainError, ErrorCode, NotFound
+from grassroots.environment import stations as station_registry
 from grassroots.environment.models import IngestToken, Station
 
 PREFIX = "envt_"
@@ -33,8 +34,9 @@ def hash_secret(secret: str) -> str:
 
 
 def stations_for(actor) -> QuerySet[Station]:
-    """The stations the actor manages (MANAGE_ENVIRONMENT over their region)."""
-    return scoped(Station.objects.all(), actor, Perm.MANAGE_ENVIRONMENT, path_field="region_path")
+    """The stations the actor manages: the station registry's scope with MANAGE_ENVIRONMENT, without its joins
+    (token pages list only codes and names)."""
+    return station_registry.stations_for(actor, Perm.MANAGE_ENVIRONMENT).select_related(None)
 
 
 def tokens_for(actor) -> QuerySet[IngestToken]:
